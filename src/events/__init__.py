@@ -1,0 +1,1 @@
+"""events: a materials archive for public-sector learning events."""

@@ -1,0 +1,87 @@
+"""The ``events`` command: database migrations, the demo event, and the web server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from .config import get_settings
+
+
+@click.group()
+def main() -> None:
+    """A materials archive for public-sector learning events."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from .db import migrate
+
+    migrate(get_settings(), revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ("base" removes everything)."""
+    from .db import migrate
+
+    migrate(get_settings(), revision, downgrade=True)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+async def _load_demo() -> bool:
+    from .db import sqlalchemy_config
+    from .demo import load_demo
+    from .storage import create_storage
+
+    settings = get_settings()
+    config = sqlalchemy_config(settings)
+    engine = config.get_engine()
+    try:
+        async with config.create_session_maker()() as session, session.begin():
+            return await load_demo(session, create_storage(settings))
+    finally:
+        await engine.dispose()
+
+
+@main.command()
+def demo() -> None:
+    """Load the Fredericton 2003 demo event (does nothing if it is already there)."""
+    loaded = asyncio.run(_load_demo())
+    click.echo("Demo event loaded." if loaded else "Demo event already present; nothing changed.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (EVENTS_HOST).")
+@click.option("--port", default=None, type=int, help="Port to listen on (EVENTS_PORT).")
+@click.option("--workers", default=None, type=int, help="Worker processes (EVENTS_WORKERS).")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the application with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    uvicorn.run(
+        "events.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+if __name__ == "__main__":
+    main()

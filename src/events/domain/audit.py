@@ -1,0 +1,61 @@
+"""Audit entries: every service write calls ``record`` in the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a signed-in user, or a named channel such as the command line."""
+
+    user_id: int | None = None
+    label: str | None = None
+
+
+COMMAND_LINE = Actor(label="command line")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def record(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    entity: Any,
+    *,
+    event_id: int | None = None,
+    summary: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for ``entity`` (flushed first, so that new rows have their id)."""
+    entry = AuditEntry(
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        action=action,
+        entity_type=type(entity).__tablename__,
+        entity_id=getattr(entity, "id", None),
+        event_id=event_id,
+        summary=summary,
+        changes=changes or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def created_fields(**fields: Any) -> dict[str, Any]:
+    """The after-values of a new record, in the audit log's before/after shape."""
+    return {name: {"before": None, "after": _plain(value)} for name, value in fields.items() if value is not None}

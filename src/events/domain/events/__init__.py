@@ -1,0 +1,1 @@
+"""Learning events: their sessions, presentations and speaker links, and the topics they are filed under."""

@@ -1,0 +1,80 @@
+"""Public pages of events and topics: no login, drafts invisible (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import NotFoundException
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from ...web.page_cache import PageCache
+from ...web.templating import render_page
+from . import service
+
+
+class EventPages(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(
+        self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+    ) -> Response:
+        async def render() -> str:
+            events = await service.public_events(db_session, limit=10)
+            return render_page(request, "public/home.html", events=events)
+
+        return await page_cache.respond(request, db_engine, render)
+
+    @get("/events", name="events")
+    async def index(
+        self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+    ) -> Response:
+        async def render() -> str:
+            events = await service.public_events(db_session)
+            return render_page(request, "public/events.html", events=events)
+
+        return await page_cache.respond(request, db_engine, render)
+
+    @get("/events/{slug:str}", name="event")
+    async def event(
+        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+    ) -> Response:
+        return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=False)
+
+    @get("/events/{slug:str}/print", name="event_print")
+    async def event_print(
+        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+    ) -> Response:
+        return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=True)
+
+    async def _listing(
+        self,
+        request: Request,
+        slug: str,
+        db_session: AsyncSession,
+        db_engine: AsyncEngine,
+        page_cache: PageCache,
+        *,
+        print_view: bool,
+    ) -> Response:
+        async def render() -> str:
+            listing = await service.event_listing(db_session, slug, dt.datetime.now(dt.UTC))
+            if listing is None:
+                raise NotFoundException(f"No published event is called {slug!r}.")
+            return render_page(request, "public/event.html", listing=listing, print_view=print_view)
+
+        return await page_cache.respond(request, db_engine, render)
+
+    @get("/topics/{slug:str}", name="topic")
+    async def topic(
+        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+    ) -> Response:
+        async def render() -> str:
+            found = await service.topic_by_slug(db_session, slug)
+            if found is None:
+                raise NotFoundException(f"No topic is called {slug!r}.")
+            topic, events = found
+            return render_page(request, "public/topic.html", topic=topic, events=events)
+
+        return await page_cache.respond(request, db_engine, render)

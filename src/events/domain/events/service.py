@@ -1,0 +1,300 @@
+"""Events: every write of the area (each with its audit entry) and the reads of the public pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...models import (
+    PUBLIC_STATUSES,
+    EventSession,
+    EventStatus,
+    LearningEvent,
+    Material,
+    Organisation,
+    Person,
+    Presentation,
+    SpeakerLink,
+    Topic,
+)
+from ..audit import Actor, created_fields, record
+from ..text import slugify
+
+
+async def create_topic(
+    session: AsyncSession, actor: Actor, *, title: str, summary: str | None = None, description: str | None = None
+) -> Topic:
+    topic = Topic(slug=slugify(title), title=title, summary=summary, description=description)
+    session.add(topic)
+    await session.flush()
+    record(session, actor, "create", topic, summary=f"Created topic {title}", changes=created_fields(title=title))
+    return topic
+
+
+async def create_event(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    title: str,
+    start_date: dt.date,
+    slug: str | None = None,
+    end_date: dt.date | None = None,
+    description: str | None = None,
+    venue: str | None = None,
+    city: str | None = None,
+    region: str | None = None,
+    country: str | None = None,
+    host: str | None = None,
+    host_organisation: Organisation | None = None,
+    language: str = "en",
+    topics: list[Topic] | None = None,
+) -> LearningEvent:
+    event = LearningEvent(
+        slug=slug or slugify(f"{start_date.year} {title}"),
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        description=description,
+        venue=venue,
+        city=city,
+        region=region,
+        country=country,
+        host=host,
+        host_organisation_id=host_organisation.id if host_organisation else None,
+        language=language,
+        status=EventStatus.DRAFT,
+    )
+    session.add(event)
+    await session.flush()
+    if topics:
+        await session.refresh(event, attribute_names=["topics"])
+        event.topics.extend(topics)
+        await session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        event,
+        event_id=event.id,
+        summary=f"Created event {title}",
+        changes=created_fields(title=title, slug=event.slug, start_date=start_date, city=city, host=host),
+    )
+    return event
+
+
+async def set_event_status(session: AsyncSession, actor: Actor, event: LearningEvent, status: EventStatus) -> None:
+    before = event.status
+    event.status = status
+    record(
+        session,
+        actor,
+        "status",
+        event,
+        event_id=event.id,
+        summary=f"{status.value.capitalize()} event {event.title}",
+        changes={"status": {"before": before.value, "after": status.value}},
+    )
+    await session.flush()
+
+
+async def add_session(
+    session: AsyncSession,
+    actor: Actor,
+    event: LearningEvent,
+    *,
+    title: str,
+    host_organisation: Organisation | None = None,
+    description: str | None = None,
+) -> EventSession:
+    position = await session.scalar(
+        select(func.coalesce(func.max(EventSession.position), 0) + 1).where(EventSession.event_id == event.id)
+    )
+    event_session = EventSession(
+        event_id=event.id,
+        title=title,
+        description=description,
+        host_organisation_id=host_organisation.id if host_organisation else None,
+        position=position,
+    )
+    session.add(event_session)
+    await session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        event_session,
+        event_id=event.id,
+        summary=f"Added session {title}",
+        changes=created_fields(title=title, host_organisation_id=event_session.host_organisation_id),
+    )
+    return event_session
+
+
+async def add_presentation(
+    session: AsyncSession,
+    actor: Actor,
+    event: LearningEvent,
+    *,
+    title: str,
+    event_session: EventSession | None = None,
+    abstract: str | None = None,
+) -> Presentation:
+    position = await session.scalar(
+        select(func.coalesce(func.max(Presentation.position), 0) + 1).where(Presentation.event_id == event.id)
+    )
+    presentation = Presentation(
+        event_id=event.id,
+        session_id=event_session.id if event_session else None,
+        title=title,
+        abstract=abstract,
+        position=position,
+    )
+    session.add(presentation)
+    await session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        presentation,
+        event_id=event.id,
+        summary=f"Added presentation {title}",
+        changes=created_fields(title=title, session_id=presentation.session_id, position=position),
+    )
+    return presentation
+
+
+async def add_speaker(
+    session: AsyncSession,
+    actor: Actor,
+    presentation: Presentation,
+    person: Person,
+    *,
+    job_title: str | None = None,
+    organisation: Organisation | None = None,
+) -> SpeakerLink:
+    """Link a speaker; the title and organisation default to the person's current ones and are then frozen."""
+    position = await session.scalar(
+        select(func.coalesce(func.max(SpeakerLink.position), 0) + 1).where(
+            SpeakerLink.presentation_id == presentation.id
+        )
+    )
+    link = SpeakerLink(
+        presentation_id=presentation.id,
+        person_id=person.id,
+        position=position,
+        job_title=job_title if job_title is not None else person.job_title,
+        organisation_id=organisation.id if organisation else person.organisation_id,
+    )
+    session.add(link)
+    await session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        link,
+        event_id=presentation.event_id,
+        summary=f"Added {person.full_name} to {presentation.title}",
+        changes=created_fields(
+            person_id=person.id, job_title=link.job_title, organisation_id=link.organisation_id
+        ),
+    )
+    return link
+
+
+# --- public reads ---------------------------------------------------------------------------------
+
+
+def _public_events():  # noqa: ANN202
+    return select(LearningEvent).where(
+        LearningEvent.status.in_(PUBLIC_STATUSES), LearningEvent.deleted_at.is_(None)
+    )
+
+
+async def public_events(session: AsyncSession, limit: int | None = None) -> list[LearningEvent]:
+    statement = (
+        _public_events()
+        .options(selectinload(LearningEvent.topics))
+        .order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+@dataclass
+class PresentationEntry:
+    presentation: Presentation
+    materials: list[Material]
+
+
+@dataclass
+class SessionGroup:
+    session: EventSession | None
+    entries: list[PresentationEntry] = field(default_factory=list)
+
+
+@dataclass
+class EventListing:
+    event: LearningEvent
+    groups: list[SessionGroup]
+    event_materials: list[Material]
+
+    @property
+    def presentation_count(self) -> int:
+        return sum(len(group.entries) for group in self.groups)
+
+
+async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> EventListing | None:
+    """Everything the public event page shows, in a fixed number of statements whatever the event's size."""
+    event = await session.scalar(
+        _public_events()
+        .where(LearningEvent.slug == slug)
+        .options(
+            joinedload(LearningEvent.host_organisation),
+            selectinload(LearningEvent.topics),
+            selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
+            selectinload(LearningEvent.presentations).options(
+                selectinload(Presentation.speaker_links).options(
+                    joinedload(SpeakerLink.person), joinedload(SpeakerLink.organisation)
+                ),
+                selectinload(Presentation.materials).joinedload(Material.current_version),
+            ),
+        )
+    )
+    if event is None:
+        return None
+    event_materials = (
+        await session.scalars(
+            select(Material)
+            .where(Material.event_id == event.id, Material.presentation_id.is_(None))
+            .options(joinedload(Material.current_version))
+            .order_by(Material.position, Material.id)
+        )
+    ).all()
+    groups = {s.id: SessionGroup(s) for s in event.sessions if s.deleted_at is None}
+    loose = SessionGroup(None)
+    for presentation in event.presentations:
+        if presentation.deleted_at is not None:
+            continue
+        group = groups.get(presentation.session_id, loose)
+        materials = [m for m in presentation.materials if m.is_public_at(now)]
+        group.entries.append(PresentationEntry(presentation, materials))
+    ordered = ([loose] if loose.entries else []) + list(groups.values())
+    return EventListing(event, ordered, [m for m in event_materials if m.is_public_at(now)])
+
+
+async def topic_by_slug(session: AsyncSession, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
+    topic = await session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None:
+        return None
+    events = (
+        await session.scalars(
+            _public_events()
+            .where(LearningEvent.topics.any(Topic.id == topic.id))
+            .order_by(LearningEvent.start_date.desc())
+        )
+    ).all()
+    return topic, list(events)

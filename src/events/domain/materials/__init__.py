@@ -1,0 +1,1 @@
+"""Materials: files and links attached to presentations or events, with their versions."""

@@ -1,0 +1,114 @@
+"""Downloads: the current version's bytes, with validators and byte ranges, streamed in chunks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
+
+from litestar import Request, Response, route
+from litestar.enums import HttpMethod
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Stream
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_206_PARTIAL_CONTENT,
+    HTTP_304_NOT_MODIFIED,
+    HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ...models import MaterialVersion
+from ...storage import Storage
+from ...web.ranges import UnsatisfiableRange, parse_range
+from .service import public_download
+
+# Shown in the browser; anything else (HTML, SVG, scripts, office files) is offered as a download.
+INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _shown_inline(version: MaterialVersion) -> bool:
+    return version.content_type in INLINE_TYPES or version.content_type.partition("/")[0] in {"audio", "video"}
+
+
+def _disposition(version: MaterialVersion) -> str:
+    fallback = version.filename.encode("ascii", "replace").decode("ascii").replace('"', "'").replace("?", "_")
+    kind = "inline" if _shown_inline(version) else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(version.filename)}"
+
+
+def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+@route(
+    "/materials/{material_id:int}/{filename:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="download",
+    include_in_schema=False,
+)
+async def download(
+    request: Request, material_id: int, filename: str, db_session: AsyncSession, storage: Storage
+) -> Response:
+    # The file name in the URL is for people; the material id alone decides what is served, so the
+    # URL keeps working when a new version arrives under another name.
+    found = await public_download(db_session, material_id, dt.datetime.now(dt.UTC))
+    if found is None:
+        raise NotFoundException("This material does not exist or is not public.")
+    material, version = found
+    if material.external_url:
+        return Redirect(material.external_url)
+    if version is None:
+        raise NotFoundException("This material has no file yet.")
+
+    etag = f'"{version.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(version.created_at.astimezone(dt.UTC), usegmt=True),
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": _disposition(version),
+    }
+    if not _shown_inline(version):
+        # Should a browser render it anyway, it runs nothing (Chrome's PDF viewer refuses this header).
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if _not_modified(request, etag, version.created_at):
+        return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+
+    size = version.size
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        range_header = None  # the client's copy is out of date: send the whole new file
+    try:
+        byte_range = parse_range(range_header, size)
+    except UnsatisfiableRange:
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(
+            content=b"", status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE, headers=headers
+        )
+
+    status, first, last = HTTP_200_OK, 0, size - 1
+    if byte_range is not None:
+        status, (first, last) = HTTP_206_PARTIAL_CONTENT, byte_range
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    headers["Content-Length"] = str(last - first + 1 if size else 0)
+    if request.method == HttpMethod.HEAD:
+        return Response(content=b"", status_code=status, headers=headers, media_type=version.content_type)
+    return Stream(
+        storage.read(version.storage_key, first, last if size else None),
+        status_code=status,
+        headers=headers,
+        media_type=version.content_type,
+    )

@@ -1,0 +1,1 @@
+"""The shared directory of people (speakers) and organisations."""

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every area: templates, page cache, byte ranges, error pages."""

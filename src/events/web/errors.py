@@ -1,0 +1,50 @@
+"""Error pages: a plain HTML page with the right status for people; JSON problems under /api."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("events")
+
+_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "File too large",
+    500: "Something went wrong",
+}
+
+
+def _respond(request: Request, status: int, detail: str) -> Response:
+    title = _TITLES.get(status, "Error")
+    if request.url.path.startswith("/api"):
+        return Response(
+            content={"status": status, "title": title, "detail": detail},
+            status_code=status,
+            media_type="application/problem+json",
+        )
+    template = request.app.template_engine.get_template("errors/error.html")
+    body = template.render(status=status, title=title, detail=detail, request_path=request.url.path)
+    return Response(content=body, status_code=status, media_type=MediaType.HTML)
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
+        logger.error("error on %s", request.url.path, exc_info=exc)
+    response = _respond(request, exc.status_code, exc.detail)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, "The error has been logged. Please try again later.")
+
+
+exception_handlers = {HTTPException: http_exception_handler, Exception: internal_error_handler}

@@ -1,0 +1,49 @@
+"""Rendered public pages, kept per worker and validated by the site revision on every request.
+
+A write anywhere bumps the revision in its own transaction (see ``events.db``), so a page is never
+stale; an unchanged page costs one small query. The same revision is the pages' ETag.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from litestar import Request, Response
+from litestar.enums import MediaType
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ..db import read_revision
+
+
+class PageCache:
+    def __init__(self, *, enabled: bool = True, max_entries: int = 512) -> None:
+        self.enabled = enabled
+        self.max_entries = max_entries
+        self._pages: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+
+    async def respond(
+        self, request: Request, engine: AsyncEngine, render: Callable[[], Awaitable[str | Response]]
+    ) -> Response:
+        revision = await read_revision(engine)
+        etag = f'W/"r{revision}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+        key = request.url.path + ("?" + request.url.query if request.url.query else "")
+        cached = self._pages.get(key) if self.enabled else None
+        if cached is not None and cached[0] == revision:
+            self._pages.move_to_end(key)
+            body = cached[1]
+        else:
+            rendered = await render()
+            if isinstance(rendered, Response):  # a redirect, say: passed on, never cached
+                return rendered
+            body = rendered.encode()
+            if self.enabled:
+                self._pages[key] = (revision, body)
+                self._pages.move_to_end(key)
+                while len(self._pages) > self.max_entries:
+                    self._pages.popitem(last=False)
+        return Response(content=body, media_type=MediaType.HTML, headers=headers)

@@ -1,0 +1,36 @@
+"""HTTP byte ranges (RFC 9110, section 14), which Litestar's File response does not answer."""
+
+from __future__ import annotations
+
+
+class UnsatisfiableRange(Exception):
+    """The Range header asks for bytes the representation does not have: answer 416."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) byte positions of a single-range request, or None for the whole body.
+
+    Malformed headers and multi-range requests are ignored (the whole body is sent), as the RFC allows.
+    """
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first_text, dash, last_text = spec.strip().partition("-")
+    if not dash or not (first_text.isdigit() or last_text.isdigit()):
+        return None
+    if not first_text:  # suffix range: the last N bytes
+        length = int(last_text)
+        if length == 0 or size == 0:
+            raise UnsatisfiableRange
+        return max(size - length, 0), size - 1
+    if last_text and not last_text.isdigit():
+        return None
+    first = int(first_text)
+    if first >= size:
+        raise UnsatisfiableRange
+    last = int(last_text) if last_text else size - 1
+    if last < first:
+        return None
+    return first, min(last, size - 1)
