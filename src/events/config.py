@@ -16,8 +16,14 @@ ENVIRONMENT = {
         "SQLAlchemy async URL; use postgresql+asyncpg://... in production.",
     ),
     "EVENTS_STORAGE_DIR": ("<EVENTS_DATA_DIR>/files", "Where uploaded and demo files are stored."),
-    "EVENTS_SECRET_KEY": ("a random key kept in <EVENTS_DATA_DIR>/.secret_key", "Signs sessions and CSRF tokens; set it in production."),
-    "EVENTS_PAGE_CACHE": ("on", "Keep rendered public pages in memory, validated by the site revision (on/off)."),
+    "EVENTS_SECRET_KEY": (
+        "a random key kept in <EVENTS_DATA_DIR>/.secret_key",
+        "Signs sessions and CSRF tokens; set it in production.",
+    ),
+    "EVENTS_PAGE_CACHE": (
+        "on",
+        "Keep rendered public pages in memory, validated by the site revision (on/off).",
+    ),
     "EVENTS_SITE_NAME": ("Learning Events Archive", "Shown in the header and page titles."),
     "EVENTS_DEBUG": ("off", "Litestar debug mode with tracebacks (on/off); never in production."),
     "EVENTS_HOST": ("127.0.0.1", "Address `events serve` listens on."),

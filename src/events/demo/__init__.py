@@ -19,7 +19,9 @@ from .slides import slide_deck
 EVENT_SLUG = "2003-fredericton-learning-event"
 
 TOPIC_TITLE = "Integrated Service Delivery"
-TOPIC_SUMMARY = "Lessons from governments that deliver services together, across departments and jurisdictions."
+TOPIC_SUMMARY = (
+    "Lessons from governments that deliver services together, across departments and jurisdictions."
+)
 TOPIC_DESCRIPTION = """\
 People who deal with government rarely care which office or which level of government owns a service; \
 they want it to be simple, quick and complete. Integrated service delivery means organising services \
@@ -123,33 +125,61 @@ TALKS = (
 async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organisation]:
     create = people.create_organisation
     cra = await create(
-        session, actor, name="Canada Revenue Agency", acronym="CRA", kind=OrganisationKind.FEDERAL,
-        jurisdiction="Canada", website="https://www.canada.ca/en/revenue-agency.html",
+        session,
+        actor,
+        name="Canada Revenue Agency",
+        acronym="CRA",
+        kind=OrganisationKind.FEDERAL,
+        jurisdiction="Canada",
+        website="https://www.canada.ca/en/revenue-agency.html",
     )
     return {
         "snb": await create(
-            session, actor, name="Service New Brunswick", acronym="SNB",
-            kind=OrganisationKind.CROWN_CORPORATION, jurisdiction="New Brunswick",
+            session,
+            actor,
+            name="Service New Brunswick",
+            acronym="SNB",
+            kind=OrganisationKind.CROWN_CORPORATION,
+            jurisdiction="New Brunswick",
         ),
         "ccra": await create(
-            session, actor, name="Canada Customs and Revenue Agency", acronym="CCRA",
-            kind=OrganisationKind.FEDERAL, jurisdiction="Canada", successor=cra,
+            session,
+            actor,
+            name="Canada Customs and Revenue Agency",
+            acronym="CCRA",
+            kind=OrganisationKind.FEDERAL,
+            jurisdiction="Canada",
+            successor=cra,
         ),
         "saint-john": await create(
-            session, actor, name="City of Saint John", kind=OrganisationKind.MUNICIPAL,
+            session,
+            actor,
+            name="City of Saint John",
+            kind=OrganisationKind.MUNICIPAL,
             jurisdiction="New Brunswick",
         ),
         "delg": await create(
-            session, actor, name="Department of Environment and Local Government",
-            kind=OrganisationKind.PROVINCIAL, jurisdiction="New Brunswick",
+            session,
+            actor,
+            name="Department of Environment and Local Government",
+            kind=OrganisationKind.PROVINCIAL,
+            jurisdiction="New Brunswick",
         ),
         "nrc": await create(
-            session, actor, name="National Research Council Canada", acronym="NRC",
-            kind=OrganisationKind.FEDERAL, jurisdiction="Canada",
+            session,
+            actor,
+            name="National Research Council Canada",
+            acronym="NRC",
+            kind=OrganisationKind.FEDERAL,
+            jurisdiction="Canada",
         ),
         "pssdc": await create(
-            session, actor, name="Public Sector Service Delivery Council", acronym="PSSDC",
-            kind=OrganisationKind.INTERGOVERNMENTAL, jurisdiction="Canada",
+            session,
+            actor,
+            name="Public Sector Service Delivery Council",
+            acronym="PSSDC",
+            kind=OrganisationKind.INTERGOVERNMENTAL,
+            jurisdiction="Canada",
         ),
     }
 
@@ -183,10 +213,18 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
     )
     sessions = [
         await events.add_session(
-            session, actor, event, title="Interjurisdictional Projects", host_organisation=organisations["nrc"]
+            session,
+            actor,
+            event,
+            title="Interjurisdictional Projects",
+            host_organisation=organisations["nrc"],
         ),
         await events.add_session(
-            session, actor, event, title="Service New Brunswick Update", host_organisation=organisations["snb"]
+            session,
+            actor,
+            event,
+            title="Service New Brunswick Update",
+            host_organisation=organisations["snb"],
         ),
     ]
     persons: dict[tuple[str, str], object] = {}
@@ -201,16 +239,32 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
             person = persons.get((given, family))
             if person is None:
                 person = await people.create_person(
-                    session, actor, given_name=given, family_name=family,
-                    job_title=job_title, organisation=organisation,
+                    session,
+                    actor,
+                    given_name=given,
+                    family_name=family,
+                    job_title=job_title,
+                    organisation=organisation,
                 )
                 persons[(given, family)] = person
-            await events.add_speaker(session, actor, presentation, person, job_title=job_title, organisation=organisation)
-            credits.append(", ".join(part for part in (f"{given} {family}", job_title, organisation.name) if part))
-        deck = slide_deck(talk.title, credits, event_line, OUTLINES[talk.key], target_size=talk.size_kib * 1024)
+            await events.add_speaker(
+                session, actor, presentation, person, job_title=job_title, organisation=organisation
+            )
+            credits.append(
+                ", ".join(part for part in (f"{given} {family}", job_title, organisation.name) if part)
+            )
+        deck = slide_deck(
+            talk.title, credits, event_line, OUTLINES[talk.key], target_size=talk.size_kib * 1024
+        )
         await materials.add_file_material(
-            session, storage, actor, event=event, presentation=presentation, chunks=_chunks(deck),
-            filename=f"{talk.key}.pdf", content_type="application/pdf",
+            session,
+            storage,
+            actor,
+            event=event,
+            presentation=presentation,
+            chunks=_chunks(deck),
+            filename=f"{talk.key}.pdf",
+            content_type="application/pdf",
         )
     await events.set_event_status(session, actor, event, EventStatus.PUBLISHED)
     return True

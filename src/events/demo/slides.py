@@ -24,7 +24,9 @@ def _texture(seed: str, pixels: int) -> Image.Image:
     return Image.frombytes("L", (side, side), light)
 
 
-def _build(title: str, speakers: list[str], event_line: str, outline: list[str], texture: Image.Image | None) -> bytes:
+def _build(
+    title: str, speakers: list[str], event_line: str, outline: list[str], texture: Image.Image | None
+) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_creation_date(_FIXED_DATE)
     pdf.set_title(title)

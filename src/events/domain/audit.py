@@ -58,4 +58,6 @@ def record(
 
 def created_fields(**fields: Any) -> dict[str, Any]:
     """The after-values of a new record, in the audit log's before/after shape."""
-    return {name: {"before": None, "after": _plain(value)} for name, value in fields.items() if value is not None}
+    return {
+        name: {"before": None, "after": _plain(value)} for name, value in fields.items() if value is not None
+    }

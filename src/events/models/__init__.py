@@ -3,7 +3,15 @@
 from .accounts import EventGrant, Role, UploadInvitation, User
 from .audit import AuditEntry, SiteState
 from .base import BigIntAuditBase
-from .events import PUBLIC_STATUSES, EventSession, EventStatus, LearningEvent, Presentation, SpeakerLink, Topic
+from .events import (
+    PUBLIC_STATUSES,
+    EventSession,
+    EventStatus,
+    LearningEvent,
+    Presentation,
+    SpeakerLink,
+    Topic,
+)
 from .materials import Material, MaterialKind, MaterialVersion, Visibility
 from .organisations import Organisation, OrganisationKind
 from .people import Person

@@ -48,7 +48,9 @@ class UploadInvitation(BigIntAuditBase):
 
     __tablename__ = "upload_invitation"
 
-    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id", ondelete="CASCADE"), index=True)
+    presentation_id: Mapped[int] = mapped_column(
+        ForeignKey("presentation.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     # Only the SHA-256 of the token is kept; the token itself is shown once.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

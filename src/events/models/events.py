@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
@@ -138,7 +137,9 @@ class SpeakerLink(BigIntAuditBase):
     __tablename__ = "speaker_link"
     __table_args__ = (UniqueConstraint("presentation_id", "person_id"),)
 
-    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id", ondelete="CASCADE"), index=True)
+    presentation_id: Mapped[int] = mapped_column(
+        ForeignKey("presentation.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     job_title: Mapped[str | None] = mapped_column(String(300), default=None)

@@ -38,7 +38,9 @@ class Material(SoftDelete, BigIntAuditBase):
     language: Mapped[str | None] = mapped_column(String(16), default=None)
     visibility: Mapped[Visibility] = enum_column(Visibility, default=Visibility.PUBLIC)
     # Embargo: public only from this moment on.
-    release_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None, index=True)
+    release_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None, index=True
+    )
     external_url: Mapped[str | None] = mapped_column(String(1000), default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
     current_version_id: Mapped[int | None] = mapped_column(

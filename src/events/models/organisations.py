@@ -32,7 +32,9 @@ class Organisation(BigIntAuditBase):
     jurisdiction: Mapped[str | None] = mapped_column(String(120), default=None)
     website: Mapped[str | None] = mapped_column(String(500), default=None)
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
     successor_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )

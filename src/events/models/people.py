@@ -24,7 +24,9 @@ class Person(BigIntAuditBase):
     # Private: never rendered on a public page, in a feed, the API or an export.
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
     merged_into: Mapped[Person | None] = relationship(remote_side="Person.id", lazy="raise")

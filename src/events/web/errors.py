@@ -44,7 +44,9 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, "The error has been logged. Please try again later.")
+    return _respond(
+        request, HTTP_500_INTERNAL_SERVER_ERROR, "The error has been logged. Please try again later."
+    )
 
 
 exception_handlers = {HTTPException: http_exception_handler, Exception: internal_error_handler}

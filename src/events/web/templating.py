@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import PurePosixPath
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup, escape
 
 from ..config import Settings
 from ..resources import TEMPLATES_DIR

@@ -6,9 +6,9 @@ import datetime as dt
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from litestar.params import FromPath
 
-from ...web.page_cache import PageCache
+from ...web.deps import DbEngine, DbSession, PageCacheDep
 from ...web.templating import render_page
 from . import service
 
@@ -18,7 +18,7 @@ class EventPages(Controller):
 
     @get("/", name="home")
     async def home(
-        self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
     ) -> Response:
         async def render() -> str:
             events = await service.public_events(db_session, limit=10)
@@ -28,7 +28,7 @@ class EventPages(Controller):
 
     @get("/events", name="events")
     async def index(
-        self, request: Request, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
     ) -> Response:
         async def render() -> str:
             events = await service.public_events(db_session)
@@ -38,23 +38,33 @@ class EventPages(Controller):
 
     @get("/events/{slug:str}", name="event")
     async def event(
-        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self,
+        request: Request,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
     ) -> Response:
         return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=False)
 
     @get("/events/{slug:str}/print", name="event_print")
     async def event_print(
-        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self,
+        request: Request,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
     ) -> Response:
         return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=True)
 
     async def _listing(
         self,
         request: Request,
-        slug: str,
-        db_session: AsyncSession,
-        db_engine: AsyncEngine,
-        page_cache: PageCache,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
         *,
         print_view: bool,
     ) -> Response:
@@ -68,7 +78,12 @@ class EventPages(Controller):
 
     @get("/topics/{slug:str}", name="topic")
     async def topic(
-        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self,
+        request: Request,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
     ) -> Response:
         async def render() -> str:
             found = await service.topic_by_slug(db_session, slug)

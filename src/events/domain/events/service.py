@@ -26,12 +26,19 @@ from ..text import slugify
 
 
 async def create_topic(
-    session: AsyncSession, actor: Actor, *, title: str, summary: str | None = None, description: str | None = None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    title: str,
+    summary: str | None = None,
+    description: str | None = None,
 ) -> Topic:
     topic = Topic(slug=slugify(title), title=title, summary=summary, description=description)
     session.add(topic)
     await session.flush()
-    record(session, actor, "create", topic, summary=f"Created topic {title}", changes=created_fields(title=title))
+    record(
+        session, actor, "create", topic, summary=f"Created topic {title}", changes=created_fields(title=title)
+    )
     return topic
 
 
@@ -86,7 +93,9 @@ async def create_event(
     return event
 
 
-async def set_event_status(session: AsyncSession, actor: Actor, event: LearningEvent, status: EventStatus) -> None:
+async def set_event_status(
+    session: AsyncSession, actor: Actor, event: LearningEvent, status: EventStatus
+) -> None:
     before = event.status
     event.status = status
     record(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from litestar import Request, Response, route
 from litestar.enums import HttpMethod
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Stream
 from litestar.status_codes import (
     HTTP_200_OK,
@@ -16,10 +17,9 @@ from litestar.status_codes import (
     HTTP_304_NOT_MODIFIED,
     HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...models import MaterialVersion
-from ...storage import Storage
+from ...web.deps import DbSession, StorageDep
 from ...web.ranges import UnsatisfiableRange, parse_range
 from .service import public_download
 
@@ -28,7 +28,10 @@ INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg", "ima
 
 
 def _shown_inline(version: MaterialVersion) -> bool:
-    return version.content_type in INLINE_TYPES or version.content_type.partition("/")[0] in {"audio", "video"}
+    return version.content_type in INLINE_TYPES or version.content_type.partition("/")[0] in {
+        "audio",
+        "video",
+    }
 
 
 def _disposition(version: MaterialVersion) -> str:
@@ -58,7 +61,11 @@ def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bo
     include_in_schema=False,
 )
 async def download(
-    request: Request, material_id: int, filename: str, db_session: AsyncSession, storage: Storage
+    request: Request,
+    material_id: FromPath[int],
+    filename: FromPath[str],
+    db_session: DbSession,
+    storage: StorageDep,
 ) -> Response:
     # The file name in the URL is for people; the material id alone decides what is served, so the
     # URL keeps working when a new version arrives under another name.
@@ -95,9 +102,7 @@ async def download(
         byte_range = parse_range(range_header, size)
     except UnsatisfiableRange:
         headers["Content-Range"] = f"bytes */{size}"
-        return Response(
-            content=b"", status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE, headers=headers
-        )
+        return Response(content=b"", status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE, headers=headers)
 
     status, first, last = HTTP_200_OK, 0, size - 1
     if byte_range is not None:

@@ -60,7 +60,13 @@ async def add_file_material(
         changes=created_fields(kind=kind, title=title, presentation_id=material.presentation_id),
     )
     await add_version(
-        session, storage, actor, material=material, chunks=chunks, filename=filename, content_type=content_type
+        session,
+        storage,
+        actor,
+        material=material,
+        chunks=chunks,
+        filename=filename,
+        content_type=content_type,
     )
     return material
 

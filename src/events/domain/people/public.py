@@ -6,13 +6,13 @@ import datetime as dt
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ...models import Person
-from ...web.page_cache import PageCache
+from ...web.deps import DbEngine, DbSession, PageCacheDep
 from ...web.templating import render_page
 from . import service
 
@@ -22,14 +22,21 @@ class PeoplePages(Controller):
 
     @get("/speakers/{slug:str}", name="speaker")
     async def speaker(
-        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self,
+        request: Request,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
     ) -> Response:
         async def render() -> str | Response:
             person = await service.person_by_slug(db_session, slug)
             if person is None:
                 raise NotFoundException(f"No speaker is called {slug!r}.")
             if person.merged_into_id is not None:  # a merged duplicate: its old URL leads to the survivor
-                survivor = await db_session.scalar(select(Person.slug).where(Person.id == person.merged_into_id))
+                survivor = await db_session.scalar(
+                    select(Person.slug).where(Person.id == person.merged_into_id)
+                )
                 return Redirect(f"/speakers/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
             history = await service.person_history(db_session, person, dt.datetime.now(dt.UTC))
             return render_page(request, "public/speaker.html", person=person, history=history)
@@ -38,7 +45,12 @@ class PeoplePages(Controller):
 
     @get("/organisations/{slug:str}", name="organisation")
     async def organisation(
-        self, request: Request, slug: str, db_session: AsyncSession, db_engine: AsyncEngine, page_cache: PageCache
+        self,
+        request: Request,
+        slug: FromPath[str],
+        db_session: DbSession,
+        db_engine: DbEngine,
+        page_cache: PageCacheDep,
     ) -> Response:
         async def render() -> str:
             page = await service.organisation_page(db_session, slug, dt.datetime.now(dt.UTC))

@@ -25,7 +25,7 @@ from ..text import slugify
 
 async def _free_slug(session: AsyncSession, model: type, base: str) -> str:
     taken = set(
-        (await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))))
+        await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%"))))
     )
     slug, number = base, 2
     while slug in taken:
@@ -191,13 +191,17 @@ async def organisation_page(session: AsyncSession, slug: str, now) -> Organisati
     related = (
         await session.scalars(
             select(Organisation)
-            .where(or_(Organisation.parent_id == organisation.id, Organisation.successor_id == organisation.id))
+            .where(
+                or_(Organisation.parent_id == organisation.id, Organisation.successor_id == organisation.id)
+            )
             .order_by(Organisation.name)
         )
     ).all()
     links = (
-        await session.scalars(_public_links().where(SpeakerLink.organisation_id == organisation.id))
-    ).unique().all()
+        (await session.scalars(_public_links().where(SpeakerLink.organisation_id == organisation.id)))
+        .unique()
+        .all()
+    )
     hosted = (
         await session.scalars(
             select(EventSession)
