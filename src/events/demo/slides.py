@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from functools import lru_cache
 
 from fpdf import FPDF
 from PIL import Image
@@ -70,8 +71,13 @@ def _build(
     return bytes(pdf.output())
 
 
+@lru_cache(maxsize=16)  # the same decks are made again and again in tests: make each once
 def slide_deck(
-    title: str, speakers: list[str], event_line: str, outline: list[str], target_size: int | None = None
+    title: str,
+    speakers: tuple[str, ...],
+    event_line: str,
+    outline: tuple[str, ...],
+    target_size: int | None = None,
 ) -> bytes:
     """A PDF deck; with ``target_size`` it is padded to within a few per cent of that many bytes."""
     plain = _build(title, speakers, event_line, outline, None)

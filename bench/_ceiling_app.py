@@ -1,0 +1,22 @@
+"""The ceiling: a bare Litestar app answering every GET with the same HTML bytes as a constant.
+
+Served by event_page.py with the same uvicorn command as the real app; the bytes are read once,
+at start-up, from the file named by BENCH_CEILING_HTML.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from litestar import Litestar, Response, get
+
+
+def create_app() -> Litestar:
+    page = Path(os.environ["BENCH_CEILING_HTML"]).read_bytes()
+
+    @get("/{path:path}", sync_to_thread=False)
+    def constant(path: str) -> Response:  # noqa: ARG001
+        return Response(content=page, media_type="text/html")
+
+    return Litestar(route_handlers=[constant])

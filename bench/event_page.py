@@ -1,0 +1,249 @@
+"""Benchmark of the public event page (60 presentations, 80 speakers) against this machine's ceiling.
+
+Loads the event into a scratch database, counts SQL statements per request in-process, then serves
+three apps in turn with uvicorn and two workers on 127.0.0.1 and loads each with wrk (concurrency 10):
+  ceiling    a bare Litestar app returning the same HTML bytes as a constant string
+  cache on   the real app, EVENTS_PAGE_CACHE=on
+  cache off  the real app, EVENTS_PAGE_CACHE=off
+
+Usage: .venv/bin/python bench/event_page.py [--seconds 10] [--warmup 2] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+UVICORN = PROJECT_DIR / ".venv" / "bin" / "uvicorn"
+HOST = "127.0.0.1"
+LARGE = {"slug": "large-event", "presentations": 60, "speakers": 80}
+SMALL = {"slug": "small-event", "presentations": 6, "speakers": 8}
+TARGET_CACHE_ON, TARGET_CACHE_OFF = 0.15, 0.015  # fractions of the ceiling's requests per second
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="measured wrk run per scenario (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up before each run (default 2)")
+    parser.add_argument("--connections", type=int, default=10, help="wrk concurrency (default 10)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="an EMPTY scratch database, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/bench_events",
+    )
+    return parser.parse_args()
+
+
+def app_environment(data_dir: Path, postgres: str | None, page_cache: str) -> dict[str, str]:
+    env = {
+        "EVENTS_DATA_DIR": str(data_dir),
+        "EVENTS_STORAGE_DIR": str(data_dir / "files"),
+        "EVENTS_SECRET_KEY": "bench-secret-key-not-for-production",
+        "EVENTS_PAGE_CACHE": page_cache,
+    }
+    if postgres:
+        env["EVENTS_DATABASE_URL"] = postgres
+    return env
+
+
+def load_data(env: dict[str, str]) -> None:
+    """Apply the migrations, then load the large event and a small one (for the miss-count check)."""
+    from events.config import Settings
+    from events.db import migrate, sqlalchemy_config
+    from events.demo.large import load_large_event
+    from events.storage import create_storage
+
+    settings = Settings.from_env(env)
+    migrate(settings)  # runs its own event loop
+
+    async def load() -> None:
+        config = sqlalchemy_config(settings)
+        engine = config.get_engine()
+        try:
+            for spec in (LARGE, SMALL):
+                async with config.create_session_maker()() as session, session.begin():
+                    await load_large_event(session, create_storage(settings), **spec)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(load())
+
+
+def count_statements(env: dict[str, str]) -> tuple[dict[str, int], bytes]:
+    """SQL statements per request, counted in-process with TestClient; also returns the page's bytes."""
+    from litestar.testing import TestClient
+
+    from events.app import create_app
+    from events.config import Settings
+
+    statements = 0
+
+    def counter(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    def get(client: TestClient, path: str) -> tuple[int, bytes]:
+        nonlocal statements
+        statements = 0
+        response = client.get(path)
+        response.raise_for_status()
+        return statements, response.content
+
+    counts: dict[str, int] = {}
+    sa_event.listen(Engine, "before_cursor_execute", counter)
+    try:
+        with TestClient(create_app(Settings.from_env({**env, "EVENTS_PAGE_CACHE": "on"}))) as client:
+            counts["cache on, miss"], page = get(client, f"/events/{LARGE['slug']}")
+            counts["cache on, hit"], _ = get(client, f"/events/{LARGE['slug']}")
+            counts["cache on, hit (2nd)"], _ = get(client, f"/events/{LARGE['slug']}")
+        with TestClient(create_app(Settings.from_env({**env, "EVENTS_PAGE_CACHE": "off"}))) as client:
+            get(client, f"/events/{LARGE['slug']}")  # first request of a fresh app: not counted
+            counts["cache off, 60 talks"], _ = get(client, f"/events/{LARGE['slug']}")
+            counts["cache off, 6 talks"], _ = get(client, f"/events/{SMALL['slug']}")
+    finally:
+        sa_event.remove(Engine, "before_cursor_execute", counter)
+    return counts, page
+
+
+def start_server(target: str, env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    command = [
+        str(UVICORN), target, "--factory", "--host", HOST, "--port", str(port),
+        "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    # A new session puts uvicorn and its workers in one process group, stopped together.
+    return subprocess.Popen(command, cwd=PROJECT_DIR, env={**os.environ, **env}, start_new_session=True)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 30) -> bytes:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": 1 if "Socket errors" in output else 0,
+    }
+
+
+def bench_scenario(name: str, target: str, env: dict[str, str], page: bytes, args: argparse.Namespace) -> dict:
+    url = f"http://{HOST}:{args.port}/events/{LARGE['slug']}"
+    print(f"[{name}] starting {target} ...", file=sys.stderr, flush=True)
+    process = start_server(target, env, args.port, args.workers)
+    try:
+        served = wait_ready(url, process)
+        if served != page:
+            print(f"[{name}] WARNING: served page differs from the in-process page", file=sys.stderr)
+        if args.warmup:
+            run_wrk(url, args.warmup, args.connections)
+        result = run_wrk(url, args.seconds, args.connections)
+    finally:
+        stop_server(process)
+    print(f"[{name}] {result['rps']:.0f} req/s", file=sys.stderr, flush=True)
+    return {"name": name, **result}
+
+
+def report(results: list[dict], counts: dict[str, int], page: bytes, args: argparse.Namespace) -> None:
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\nEvent page, {LARGE['presentations']} presentations / {LARGE['speakers']} speakers, "
+          f"{database}, {args.workers} uvicorn workers, wrk -t2 -c{args.connections} -d{args.seconds}s")  # fmt: skip
+    print(f"Page size: {len(page):,} bytes\n")
+    ceiling = results[0]["rps"]
+    print(f"{'scenario':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'% ceiling':>12}")
+    for row in results:
+        print(f"{row['name']:<12}{row['rps']:>10.0f}{row['p50']:>10.2f}{row['p99']:>10.2f}"
+              f"{100 * row['rps'] / ceiling:>11.1f}%")  # fmt: skip
+        if row["errors"] or row["socket_errors"]:
+            print(f"{'':<12}(non-2xx responses: {row['errors']}, socket errors: {bool(row['socket_errors'])})")
+
+    print("\nSQL statements per request")
+    for name, number in counts.items():
+        print(f"  {name:<22}{number:>4}")
+
+    on, off = results[1]["rps"] / ceiling, results[2]["rps"] / ceiling
+    checks = [
+        (f"cache on  >= {TARGET_CACHE_ON:.0%} of ceiling", on >= TARGET_CACHE_ON, f"{on:.1%}"),
+        (f"cache off >= {TARGET_CACHE_OFF:.1%} of ceiling", off >= TARGET_CACHE_OFF, f"{off:.1%}"),
+        ("1 statement on a cache hit", counts["cache on, hit"] == 1, str(counts["cache on, hit"])),
+        (
+            "constant statements on a miss (6 vs 60 talks)",
+            counts["cache off, 60 talks"] == counts["cache off, 6 talks"],
+            f"{counts['cache off, 6 talks']} vs {counts['cache off, 60 talks']}",
+        ),
+    ]
+    print("\nTargets")
+    for label, passed, figure in checks:
+        print(f"  {'PASS' if passed else 'FAIL'}  {label:<46}{figure:>10}")
+
+
+def main() -> None:
+    args = parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # TestClient logs every request at INFO
+    with tempfile.TemporaryDirectory(prefix="events-bench-") as temp:
+        data_dir = Path(temp)
+        env = app_environment(data_dir, args.postgres, page_cache="on")
+        print("loading the event ...", file=sys.stderr, flush=True)
+        load_data(env)
+        counts, page = count_statements(env)
+        page_file = data_dir / "page.html"
+        page_file.write_bytes(page)
+
+        app = "events.app:create_app"
+        ceiling_env = {"BENCH_CEILING_HTML": str(page_file), "PYTHONPATH": str(BENCH_DIR)}
+        results = [
+            bench_scenario("ceiling", "_ceiling_app:create_app", ceiling_env, page, args),
+            bench_scenario("cache on", app, app_environment(data_dir, args.postgres, "on"), page, args),
+            bench_scenario("cache off", app, app_environment(data_dir, args.postgres, "off"), page, args),
+        ]
+        report(results, counts, page, args)
+
+
+if __name__ == "__main__":
+    main()
