@@ -14,7 +14,7 @@ from advanced_alchemy.extensions.litestar import (
 from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from .config import Settings
 from .models import Material, SiteState
@@ -73,11 +73,20 @@ def bump_revision_statement(now: dt.datetime):  # noqa: ANN201
     return update(SiteState).values(revision=SiteState.revision + 1, next_release_at=next_release)
 
 
+# Every write through a session, whoever makes it, bumps the revision in its own transaction, so
+# cached public pages can never outlive the data they show: ORM flushes and bulk UPDATE/DELETE/INSERT.
 @event.listens_for(Session, "after_flush")
-def _bump_revision_on_write(session: Session, _flush_context) -> None:  # noqa: ANN001
-    # Every write, whoever makes it, changes the revision in its own transaction, so cached public
-    # pages can never outlive the data they show.
+def _bump_revision_on_flush(session: Session, _flush_context) -> None:  # noqa: ANN001
     session.connection().execute(bump_revision_statement(dt.datetime.now(dt.UTC)))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_revision_on_bulk_write(state: ORMExecuteState):  # noqa: ANN201
+    if state.is_insert or state.is_update or state.is_delete:
+        result = state.invoke_statement()  # first the write, so the next release time is read after it
+        state.session.connection().execute(bump_revision_statement(dt.datetime.now(dt.UTC)))
+        return result
+    return None
 
 
 async def read_revision(engine: AsyncEngine) -> int:
