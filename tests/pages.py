@@ -48,5 +48,7 @@ def assert_in_order(text: str, expected: list[str]) -> None:
     position = 0
     for item in expected:
         found = text.find(item, position)
-        assert found >= 0, f"{item!r} missing (or out of order) after position {position} in: {text[position:position + 300]!r}"
+        assert found >= 0, (
+            f"{item!r} missing (or out of order) after position {position} in: {text[position : position + 300]!r}"
+        )
         position = found + len(item)

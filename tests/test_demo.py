@@ -23,11 +23,24 @@ from events.models import (
     Topic,
 )
 
-COUNTED = (Organisation, Person, Topic, LearningEvent, EventSession, Presentation, SpeakerLink, Material, MaterialVersion, AuditEntry)
+COUNTED = (
+    Organisation,
+    Person,
+    Topic,
+    LearningEvent,
+    EventSession,
+    Presentation,
+    SpeakerLink,
+    Material,
+    MaterialVersion,
+    AuditEntry,
+)
 
 
 async def _counts(session, _storage):
-    return {model.__name__: await session.scalar(select(func.count()).select_from(model)) for model in COUNTED}
+    return {
+        model.__name__: await session.scalar(select(func.count()).select_from(model)) for model in COUNTED
+    }
 
 
 def test_loading_twice_changes_nothing(db):
@@ -47,16 +60,22 @@ def test_the_seed_facts_are_data(demo):
             select(LearningEvent).options(
                 selectinload(LearningEvent.topics),
                 selectinload(LearningEvent.sessions).selectinload(EventSession.host_organisation),
-                selectinload(LearningEvent.presentations).selectinload(Presentation.speaker_links).options(
-                    selectinload(SpeakerLink.person), selectinload(SpeakerLink.organisation)
-                ),
+                selectinload(LearningEvent.presentations)
+                .selectinload(Presentation.speaker_links)
+                .options(selectinload(SpeakerLink.person), selectinload(SpeakerLink.organisation)),
             )
         )
-        organisations = {o.acronym: o.name for o in (await session.scalars(select(Organisation))).all() if o.acronym}
+        organisations = {
+            o.acronym: o.name for o in (await session.scalars(select(Organisation))).all() if o.acronym
+        }
         return event, organisations
 
     event, organisations = demo.run(facts)
-    assert (event.start_date.isoformat(), event.city, event.region) == ("2003-09-22", "Fredericton", "New Brunswick")
+    assert (event.start_date.isoformat(), event.city, event.region) == (
+        "2003-09-22",
+        "Fredericton",
+        "New Brunswick",
+    )
     assert "Public Sector Service Delivery Council" in event.host
     assert [t.title for t in event.topics] == ["Integrated Service Delivery"]
     assert [(s.title, s.host_organisation.name) for s in event.sessions] == [
@@ -69,7 +88,13 @@ def test_the_seed_facts_are_data(demo):
     assert organisations["CCRA"] == "Canada Customs and Revenue Agency"
     links = {link.person.full_name: link for p in event.presentations for link in p.speaker_links}
     assert set(links) == {
-        "Brian Nussey", "Cary O'Brien", "Ron Smith", "Bill Todd", "Ernest MacGillivray", "Mike McKendy", "Bernie Arseneau",
+        "Brian Nussey",
+        "Cary O'Brien",
+        "Ron Smith",
+        "Bill Todd",
+        "Ernest MacGillivray",
+        "Mike McKendy",
+        "Bernie Arseneau",
     }
     assert links["Mike McKendy"].job_title == "Vice President, Operations"
     assert links["Bernie Arseneau"].job_title == "Director, Electronic Services Division"

@@ -28,7 +28,9 @@ async def _inspect(url: str):
             differences, tables = await connection.run_sync(look)
             site_revision = None
             if "site_state" in tables:
-                site_revision = (await connection.execute(text("SELECT revision FROM site_state"))).scalar_one()
+                site_revision = (
+                    await connection.execute(text("SELECT revision FROM site_state"))
+                ).scalar_one()
             return differences, tables, site_revision
     finally:
         await engine.dispose()
@@ -37,7 +39,9 @@ async def _inspect(url: str):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_upgrade_matches_the_models_and_downgrade_removes_everything(backend, tmp_path):
     for url in fresh_database_url(backend, tmp_path):
-        settings = Settings(database_url=url, storage_dir=tmp_path / "files", data_dir=tmp_path, secret_key="x")
+        settings = Settings(
+            database_url=url, storage_dir=tmp_path / "files", data_dir=tmp_path, secret_key="x"
+        )
         migrate(settings, "head")
         differences, tables, site_revision = asyncio.run(_inspect(url))
         assert differences == []

@@ -86,10 +86,14 @@ def test_an_embargo_lapsing_refreshes_the_page_without_any_write(demo, client):
         return material.id
 
     material_id = demo.run(embargo)
-    hidden = [href for href in links(client.get(EVENT_URL).text) if href.startswith(f"/materials/{material_id}/")]
+    hidden = [
+        href for href in links(client.get(EVENT_URL).text) if href.startswith(f"/materials/{material_id}/")
+    ]
     assert hidden == []
     time.sleep(max((release_at - dt.datetime.now(dt.UTC)).total_seconds(), 0) + 0.2)
-    shown = [href for href in links(client.get(EVENT_URL).text) if href.startswith(f"/materials/{material_id}/")]
+    shown = [
+        href for href in links(client.get(EVENT_URL).text) if href.startswith(f"/materials/{material_id}/")
+    ]
     assert len(shown) == 1
     assert client.get(shown[0]).status_code == 200
 

@@ -254,7 +254,11 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
                 ", ".join(part for part in (f"{given} {family}", job_title, organisation.name) if part)
             )
         deck = slide_deck(
-            talk.title, tuple(credits), event_line, tuple(OUTLINES[talk.key]), target_size=talk.size_kib * 1024
+            talk.title,
+            tuple(credits),
+            event_line,
+            tuple(OUTLINES[talk.key]),
+            target_size=talk.size_kib * 1024,
         )
         await materials.add_file_material(
             session,

@@ -110,7 +110,9 @@ def test_public_pages_are_valid_html_with_one_h1(demo, client, path):
 
 def test_home_and_index_list_published_events_newest_first(demo, db, client):
     async def add_events(session, _storage):
-        newer = await events.create_event(session, COMMAND_LINE, title="Service Day", start_date=dt.date(2005, 4, 2))
+        newer = await events.create_event(
+            session, COMMAND_LINE, title="Service Day", start_date=dt.date(2005, 4, 2)
+        )
         await events.set_event_status(session, COMMAND_LINE, newer, EventStatus.PUBLISHED)
         await events.create_event(session, COMMAND_LINE, title="Secret Draft", start_date=dt.date(2006, 1, 1))
 
@@ -150,7 +152,9 @@ def test_missing_event_gets_a_helpful_404_page(db, client):
 def test_soft_deleted_event_is_gone_from_the_public(demo, db, client):
     async def delete(session, _storage):
         await session.execute(
-            update(LearningEvent).where(LearningEvent.slug == EVENT_SLUG).values(deleted_at=dt.datetime.now(dt.UTC))
+            update(LearningEvent)
+            .where(LearningEvent.slug == EVENT_SLUG)
+            .values(deleted_at=dt.datetime.now(dt.UTC))
         )
 
     db.run(delete)
@@ -159,7 +163,9 @@ def test_soft_deleted_event_is_gone_from_the_public(demo, db, client):
 
 def test_private_email_never_reaches_the_public_pages(demo, db, client):
     async def add_email(session, _storage):
-        await session.execute(update(Person).where(Person.slug == "mike-mckendy").values(email="mike@example.org"))
+        await session.execute(
+            update(Person).where(Person.slug == "mike-mckendy").values(email="mike@example.org")
+        )
 
     db.run(add_email)
     for path in ("/speakers/mike-mckendy", EVENT_URL, "/organisations/service-new-brunswick"):

@@ -113,8 +113,13 @@ def test_the_url_survives_a_new_version_under_another_name(demo, client):
             yield b"%PDF-1.4 second version"
 
         await materials.add_version(
-            session, storage, COMMAND_LINE, material=material, chunks=chunks(),
-            filename="cbn-revised.pdf", content_type="application/pdf",
+            session,
+            storage,
+            COMMAND_LINE,
+            material=material,
+            chunks=chunks(),
+            filename="cbn-revised.pdf",
+            content_type="application/pdf",
         )
 
     demo.run(replace)
@@ -131,7 +136,11 @@ def test_the_url_survives_a_new_version_under_another_name(demo, client):
     ("filename", "content_type", "body"),
     [
         ("notes.html", "text/html", b"<script>alert(1)</script>"),
-        ("diagram.svg", "image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        (
+            "diagram.svg",
+            "image/svg+xml",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        ),
     ],
 )
 def test_anything_a_browser_could_run_is_an_attachment(demo, db, client, filename, content_type, body):
@@ -142,8 +151,14 @@ def test_anything_a_browser_could_run_is_an_attachment(demo, db, client, filenam
             yield body
 
         material = await materials.add_file_material(
-            session, storage, COMMAND_LINE, event=event, presentation=None, chunks=chunks(),
-            filename=filename, content_type=content_type,
+            session,
+            storage,
+            COMMAND_LINE,
+            event=event,
+            presentation=None,
+            chunks=chunks(),
+            filename=filename,
+            content_type=content_type,
         )
         return material.id
 
@@ -163,14 +178,22 @@ def test_unicode_file_names_are_offered_intact(demo, db, client):
             yield b"%PDF-1.4"
 
         material = await materials.add_file_material(
-            session, storage, COMMAND_LINE, event=event, presentation=None, chunks=chunks(),
-            filename="Société d'État – résumé.pdf", content_type="application/pdf",
+            session,
+            storage,
+            COMMAND_LINE,
+            event=event,
+            presentation=None,
+            chunks=chunks(),
+            filename="Société d'État – résumé.pdf",
+            content_type="application/pdf",
         )
         return material.id
 
     material_id = db.run(attach)
     disposition = client.get(f"/materials/{material_id}/x.pdf").headers["content-disposition"]
-    assert "filename*=UTF-8''Soci%C3%A9t%C3%A9%20d%27%C3%89tat%20%E2%80%93%20r%C3%A9sum%C3%A9.pdf" in disposition
+    assert (
+        "filename*=UTF-8''Soci%C3%A9t%C3%A9%20d%27%C3%89tat%20%E2%80%93%20r%C3%A9sum%C3%A9.pdf" in disposition
+    )
 
 
 def _restrict_first_material(db, **values) -> None:

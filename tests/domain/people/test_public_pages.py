@@ -25,7 +25,9 @@ def test_a_later_job_change_does_not_rewrite_history(demo, db, client):
     async def promote(session, _storage):
         person = await session.scalar(select(Person).where(Person.slug == "mike-mckendy"))
         person.job_title = "President and Chief Executive Officer"
-        newer = await events.create_event(session, COMMAND_LINE, title="Service Forum", start_date=dt.date(2008, 5, 1))
+        newer = await events.create_event(
+            session, COMMAND_LINE, title="Service Forum", start_date=dt.date(2008, 5, 1)
+        )
         talk = await events.add_presentation(session, COMMAND_LINE, newer, title="Ten Years of SNB")
         await events.add_speaker(session, COMMAND_LINE, talk, person)
         await events.set_event_status(session, COMMAND_LINE, newer, EventStatus.PUBLISHED)
@@ -33,7 +35,15 @@ def test_a_later_job_change_does_not_rewrite_history(demo, db, client):
     db.run(promote)
     text = main_text(client.get("/speakers/mike-mckendy").text)
     # Newest first; each talk with what was held at the time.
-    assert_in_order(text, ["Ten Years of SNB", "President and Chief Executive Officer", "Overview of SNB", "Vice President, Operations"])
+    assert_in_order(
+        text,
+        [
+            "Ten Years of SNB",
+            "President and Chief Executive Officer",
+            "Overview of SNB",
+            "Vice President, Operations",
+        ],
+    )
     event_text = main_text(client.get("/events/2003-fredericton-learning-event").text)
     assert "Mike McKendy, Vice President, Operations" in event_text
     assert "Chief Executive" not in event_text
@@ -41,26 +51,40 @@ def test_a_later_job_change_does_not_rewrite_history(demo, db, client):
 
 def test_organisation_page_lists_talks_under_it_and_its_lineage(demo, client):
     text = main_text(client.get("/organisations/canada-customs-and-revenue-agency").text)
-    assert_in_order(text, ["Canada Customs and Revenue Agency (CCRA)", "Federal", "Succeeded by", "Canada Revenue Agency"])
+    assert_in_order(
+        text, ["Canada Customs and Revenue Agency (CCRA)", "Federal", "Succeeded by", "Canada Revenue Agency"]
+    )
     assert "Implementing a Common Business Number" in text
     successor = main_text(client.get("/organisations/canada-revenue-agency").text)
     assert_in_order(successor, ["Formerly", "Canada Customs and Revenue Agency"])
 
     snb = main_text(client.get("/organisations/service-new-brunswick").text)
     assert_in_order(snb, ["Sessions hosted", "Service New Brunswick Update"])
-    for title in ("Common Business Number", "Single Window Service Delivery", "Overview of SNB", "SNB Electronic Services"):
+    for title in (
+        "Common Business Number",
+        "Single Window Service Delivery",
+        "Overview of SNB",
+        "SNB Electronic Services",
+    ):
         assert title in snb
     assert "Delivery of Security and Emergency Services" not in snb
 
 
 def test_divisions_show_their_department_and_back(db, client):
     async def build(session, _storage):
-        department = await people.create_organisation(session, COMMAND_LINE, name="Department of Finance", kind=OrganisationKind.PROVINCIAL)
+        department = await people.create_organisation(
+            session, COMMAND_LINE, name="Department of Finance", kind=OrganisationKind.PROVINCIAL
+        )
         await people.create_organisation(session, COMMAND_LINE, name="Tax Policy Division", parent=department)
 
     db.run(build)
-    assert_in_order(main_text(client.get("/organisations/tax-policy-division").text), ["Part of", "Department of Finance"])
-    assert_in_order(main_text(client.get("/organisations/department-of-finance").text), ["Divisions", "Tax Policy Division"])
+    assert_in_order(
+        main_text(client.get("/organisations/tax-policy-division").text), ["Part of", "Department of Finance"]
+    )
+    assert_in_order(
+        main_text(client.get("/organisations/department-of-finance").text),
+        ["Divisions", "Tax Policy Division"],
+    )
 
 
 def test_a_merged_speaker_redirects_permanently_to_the_survivor(demo, db, client):
@@ -86,7 +110,11 @@ def test_organisation_slugs_stay_unique(db):
     async def twice(session, _storage):
         first = await people.create_organisation(session, COMMAND_LINE, name="City of Moncton")
         second = await people.create_organisation(session, COMMAND_LINE, name="City of Moncton")
-        return first.slug, second.slug, await session.scalar(select(Organisation.id).where(Organisation.slug == "city-of-moncton"))
+        return (
+            first.slug,
+            second.slug,
+            await session.scalar(select(Organisation.id).where(Organisation.slug == "city-of-moncton")),
+        )
 
     first, second, _ = db.run(twice)
     assert (first, second) == ("city-of-moncton", "city-of-moncton-2")

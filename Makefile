@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+:
+#   make run    venv, install, migrate the embedded SQLite database, load the demo, serve on :8000
+#   make test   venv, install with the dev tools, run the whole suite (SQLite and PostgreSQL)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/events db upgrade
+	$(BIN)/events demo
+	$(BIN)/events serve
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/event_page.py
+
+clean:
+	rm -rf $(VENV) data dist build
