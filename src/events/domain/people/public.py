@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -13,14 +13,13 @@ from sqlalchemy import select
 
 from ...models import Person
 from ...web.deps import DbEngine, DbSession, PageCacheDep
+from ...web.page_cache import public_page
 from ...web.templating import render_page
 from . import service
 
 
 class PeoplePages(Controller):
-    include_in_schema = False
-
-    @get("/speakers/{slug:str}", name="speaker")
+    @public_page("/speakers/{slug:str}", name="speaker")
     async def speaker(
         self,
         request: Request,
@@ -43,7 +42,7 @@ class PeoplePages(Controller):
 
         return await page_cache.respond(request, db_engine, render)
 
-    @get("/organisations/{slug:str}", name="organisation")
+    @public_page("/organisations/{slug:str}", name="organisation")
     async def organisation(
         self,
         request: Request,
