@@ -129,3 +129,20 @@ def test_each_deck_is_a_real_pdf_naming_its_talk_and_speakers(demo):
     # Padded to about the sizes of the 2003 files: 228, 391, 807, 1907 and 2213 KB.
     for size, original in zip(sizes, [228, 391, 807, 1907, 2213], strict=True):
         assert abs(size - original) <= original * 0.02
+
+
+def test_a_failure_half_way_leaves_nothing_in_the_database_or_on_disk(db, monkeypatch):
+    from events.domain.events import service as events
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("injected failure before publishing")
+
+    monkeypatch.setattr(events, "set_event_status", broken)
+    try:
+        db.run(load_demo)
+    except RuntimeError as error:
+        assert "injected" in str(error)
+    else:
+        raise AssertionError("the injected failure did not surface")
+    assert set(db.run(_counts).values()) == {0}
+    assert [p for p in db.settings.storage_dir.rglob("*") if p.is_file()] == []

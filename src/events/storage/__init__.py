@@ -6,6 +6,10 @@ from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+
 CHUNK_SIZE = 256 * 1024
 
 
@@ -26,7 +30,30 @@ class Storage(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    def discard(self, key: str) -> None:
+        """Remove an object from synchronous code (the rollback hook below); missing is fine."""
+
     async def exists(self, key: str) -> bool: ...
+
+
+_PENDING = "events.stored_keys"
+
+
+def delete_on_rollback(session: AsyncSession, storage: Storage, key: str) -> None:
+    """Tie a stored object to the session's transaction: if it rolls back, the object goes too."""
+    session.sync_session.info.setdefault(_PENDING, []).append((storage, key))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_stored_objects(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard_stored_objects(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction: nothing of it survives
+        for storage, key in session.info.pop(_PENDING, []):
+            storage.discard(key)
 
 
 def create_storage(settings) -> Storage:  # noqa: ANN001
@@ -35,4 +62,4 @@ def create_storage(settings) -> Storage:  # noqa: ANN001
     return LocalStorage(settings.storage_dir)
 
 
-__all__ = ["CHUNK_SIZE", "Storage", "StoredObject", "create_storage"]
+__all__ = ["CHUNK_SIZE", "Storage", "StoredObject", "create_storage", "delete_on_rollback"]

@@ -60,6 +60,9 @@ class LocalStorage:
                 yield chunk
 
     async def delete(self, key: str) -> None:
+        self.discard(key)
+
+    def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
     async def exists(self, key: str) -> bool:

@@ -17,7 +17,7 @@ from ...models import (
     MaterialVersion,
     Presentation,
 )
-from ...storage import Storage
+from ...storage import Storage, delete_on_rollback
 from ..audit import Actor, created_fields, record
 
 
@@ -81,8 +81,9 @@ async def add_version(
     filename: str,
     content_type: str,
 ) -> MaterialVersion:
-    """Store the bytes, then record the version; if the database refuses, the stored bytes go too."""
+    """Store the bytes, then record the version; if the transaction fails, the stored bytes go too."""
     stored = await storage.save(chunks)
+    delete_on_rollback(session, storage, stored.key)
     try:
         number = await session.scalar(
             select(func.coalesce(func.max(MaterialVersion.number), 0) + 1).where(
