@@ -6,6 +6,7 @@ stale; an unchanged page costs one small query. The same revision is the pages' 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
@@ -26,19 +27,21 @@ class PageCache:
     def __init__(self, *, enabled: bool = True, max_entries: int = 512) -> None:
         self.enabled = enabled
         self.max_entries = max_entries
-        self._pages: OrderedDict[str, tuple[int, bytes]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()  # path -> (etag, page)
 
     async def respond(
         self, request: Request, engine: AsyncEngine, render: Callable[[], Awaitable[str | Response]]
     ) -> Response:
         revision = await read_revision(engine)
-        etag = f'W/"r{revision}"'
+        # Pages may say "upcoming" or "past": they are also renewed when the (UTC) day changes.
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        etag = f'W/"r{revision}-{today}"'
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag in request.headers.get("if-none-match", ""):
             return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
         key = request.url.path + ("?" + request.url.query if request.url.query else "")
         cached = self._pages.get(key) if self.enabled else None
-        if cached is not None and cached[0] == revision:
+        if cached is not None and cached[0] == etag:
             self._pages.move_to_end(key)
             body = cached[1]
         else:
@@ -47,7 +50,7 @@ class PageCache:
                 return rendered
             body = rendered.encode()
             if self.enabled:
-                self._pages[key] = (revision, body)
+                self._pages[key] = (etag, body)
                 self._pages.move_to_end(key)
                 while len(self._pages) > self.max_entries:
                     self._pages.popitem(last=False)

@@ -142,6 +142,31 @@ def test_a_draft_event_is_invisible_everywhere(demo, db, client):
         assert "Overview of SNB" not in response.text
 
 
+def test_home_shows_upcoming_events_soonest_first_apart_from_past_ones(demo, db, client):
+    today = dt.datetime.now(dt.UTC).date()
+
+    async def add_events(session, _storage):
+        for title, days in (("Autumn Forum", 60), ("Spring Exchange", 20), ("Last Week's Workshop", -7)):
+            event = await events.create_event(
+                session, COMMAND_LINE, title=title, start_date=today + dt.timedelta(days=days)
+            )
+            await events.set_event_status(session, COMMAND_LINE, event, EventStatus.PUBLISHED)
+
+    db.run(add_events)
+    text = main_text(client.get("/").text)
+    assert_in_order(
+        text,
+        [
+            "Upcoming events",
+            "Spring Exchange",
+            "Autumn Forum",
+            "Recent events",
+            "Last Week's Workshop",
+            "Fredericton 2003",
+        ],
+    )
+
+
 def test_missing_event_gets_a_helpful_404_page(db, client):
     response = client.get("/events/no-such-event")
     assert response.status_code == 404

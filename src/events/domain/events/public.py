@@ -20,8 +20,10 @@ class EventPages(Controller):
         self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
     ) -> Response:
         async def render() -> str:
-            events = await service.public_events(db_session, limit=10)
-            return render_page(request, "public/home.html", events=events)
+            today = dt.datetime.now(dt.UTC).date()
+            upcoming = await service.public_events(db_session, upcoming_from=today)
+            recent = await service.public_events(db_session, before=today, limit=10)
+            return render_page(request, "public/home.html", upcoming=upcoming, recent=recent)
 
         return await page_cache.respond(request, db_engine, render)
 

@@ -223,13 +223,26 @@ def _public_events():  # noqa: ANN202
     )
 
 
-async def public_events(session: AsyncSession, limit: int | None = None) -> list[LearningEvent]:
-    statement = (
-        _public_events()
-        .options(selectinload(LearningEvent.topics))
-        .order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
-        .limit(limit)
-    )
+async def public_events(
+    session: AsyncSession,
+    *,
+    upcoming_from: dt.date | None = None,
+    before: dt.date | None = None,
+    limit: int | None = None,
+) -> list[LearningEvent]:
+    """Published events: newest first, or soonest first for the upcoming ones."""
+    statement = _public_events().options(selectinload(LearningEvent.topics)).limit(limit)
+    if upcoming_from is not None:
+        ends = func.coalesce(LearningEvent.end_date, LearningEvent.start_date)
+        statement = statement.where(ends >= upcoming_from).order_by(
+            LearningEvent.start_date, LearningEvent.id
+        )
+    else:
+        if before is not None:
+            statement = statement.where(
+                func.coalesce(LearningEvent.end_date, LearningEvent.start_date) < before
+            )
+        statement = statement.order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
     return list((await session.scalars(statement)).all())
 
 
