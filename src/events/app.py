@@ -22,7 +22,8 @@ from .web.templating import template_config
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     storage = create_storage(settings)
-    page_cache = PageCache(enabled=settings.page_cache)
+    database = sqlalchemy_config(settings)
+    page_cache = PageCache(database, enabled=settings.page_cache)
     return Litestar(
         route_handlers=[
             EventPages,
@@ -30,7 +31,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        plugins=[SQLAlchemyPlugin(config=sqlalchemy_config(settings))],
+        plugins=[SQLAlchemyPlugin(config=database)],
+        on_shutdown=[page_cache.close],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "storage": Provide(lambda: storage, use_cache=True, sync_to_thread=False),

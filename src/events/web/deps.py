@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from litestar.di import NamedDependency
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..storage import Storage
 from .page_cache import PageCache
 
 DbSession = NamedDependency[AsyncSession]
-DbEngine = NamedDependency[AsyncEngine]
 PageCacheDep = NamedDependency[PageCache]
 StorageDep = NamedDependency[Storage]

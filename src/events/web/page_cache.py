@@ -10,12 +10,15 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar import Request, Response, route
 from litestar.enums import HttpMethod, MediaType
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..db import read_revision
+from ..db import RevisionReader
+
+Render = Callable[[AsyncSession], Awaitable[str | Response]]
 
 
 def public_page(path: str, **options):  # noqa: ANN003, ANN201
@@ -24,15 +27,19 @@ def public_page(path: str, **options):  # noqa: ANN003, ANN201
 
 
 class PageCache:
-    def __init__(self, *, enabled: bool = True, max_entries: int = 512) -> None:
+    def __init__(
+        self, config: SQLAlchemyAsyncConfig, *, enabled: bool = True, max_entries: int = 512
+    ) -> None:
+        self._revision = RevisionReader(config.get_engine())
+        # Sessions are opened only to render a page, never for a hit.
+        self._sessions = config.create_session_maker()
         self.enabled = enabled
         self.max_entries = max_entries
         self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()  # path -> (etag, page)
 
-    async def respond(
-        self, request: Request, engine: AsyncEngine, render: Callable[[], Awaitable[str | Response]]
-    ) -> Response:
-        revision = await read_revision(engine)
+    async def respond(self, request: Request, render: Render) -> Response:
+        """The page from the cache if it is current, else ``render(session)``'s (kept for next time)."""
+        revision = await self._revision.read()
         # Pages may say "upcoming" or "past": they are also renewed when the (UTC) day changes.
         today = dt.datetime.now(dt.UTC).date().isoformat()
         etag = f'W/"r{revision}-{today}"'
@@ -45,7 +52,8 @@ class PageCache:
             self._pages.move_to_end(key)
             body = cached[1]
         else:
-            rendered = await render()
+            async with self._sessions() as session:
+                rendered = await render(session)
             if isinstance(rendered, Response):  # a redirect, say: passed on, never cached
                 return rendered
             body = rendered.encode()
@@ -58,3 +66,6 @@ class PageCache:
             headers["Content-Length"] = str(len(body))
             return Response(content=b"", media_type=MediaType.HTML, headers=headers)
         return Response(content=body, media_type=MediaType.HTML, headers=headers)
+
+    def close(self) -> None:
+        self._revision.close()

@@ -7,90 +7,64 @@ import datetime as dt
 from litestar import Controller, Request, Response
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...web.deps import DbEngine, DbSession, PageCacheDep
-from ...web.page_cache import public_page
+from ...web.deps import PageCacheDep
+from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
 from . import service
 
 
 class EventPages(Controller):
     @public_page("/", name="home")
-    async def home(
-        self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
-    ) -> Response:
-        async def render() -> str:
+    async def home(self, request: Request, page_cache: PageCacheDep) -> Response:
+        async def render(db_session: AsyncSession) -> str:
             today = dt.datetime.now(dt.UTC).date()
             upcoming = await service.public_events(db_session, upcoming_from=today)
             recent = await service.public_events(db_session, before=today, limit=10)
             return render_page(request, "public/home.html", upcoming=upcoming, recent=recent)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)
 
     @public_page("/events", name="events")
-    async def index(
-        self, request: Request, db_session: DbSession, db_engine: DbEngine, page_cache: PageCacheDep
-    ) -> Response:
-        async def render() -> str:
+    async def index(self, request: Request, page_cache: PageCacheDep) -> Response:
+        async def render(db_session: AsyncSession) -> str:
             events = await service.public_events(db_session)
             return render_page(request, "public/events.html", events=events)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)
 
     @public_page("/events/{slug:str}", name="event")
-    async def event(
-        self,
-        request: Request,
-        slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
-        page_cache: PageCacheDep,
-    ) -> Response:
-        return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=False)
+    async def event(self, request: Request, slug: FromPath[str], page_cache: PageCacheDep) -> Response:
+        return await self._listing(request, slug, page_cache, print_view=False)
 
     @public_page("/events/{slug:str}/print", name="event_print")
-    async def event_print(
-        self,
-        request: Request,
-        slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
-        page_cache: PageCacheDep,
-    ) -> Response:
-        return await self._listing(request, slug, db_session, db_engine, page_cache, print_view=True)
+    async def event_print(self, request: Request, slug: FromPath[str], page_cache: PageCacheDep) -> Response:
+        return await self._listing(request, slug, page_cache, print_view=True)
 
     async def _listing(
-        self,
-        request: Request,
-        slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
-        page_cache: PageCacheDep,
-        *,
-        print_view: bool,
+        self, request: Request, slug: str, page_cache: PageCache, *, print_view: bool
     ) -> Response:
-        async def render() -> str:
+        async def render(db_session: AsyncSession) -> str:
             listing = await service.event_listing(db_session, slug, dt.datetime.now(dt.UTC))
             if listing is None:
                 raise NotFoundException(f"No published event is called {slug!r}.")
             return render_page(request, "public/event.html", listing=listing, print_view=print_view)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)
 
     @public_page("/topics/{slug:str}", name="topic")
     async def topic(
         self,
         request: Request,
         slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render() -> str:
+        async def render(db_session: AsyncSession) -> str:
             found = await service.topic_by_slug(db_session, slug)
             if found is None:
                 raise NotFoundException(f"No topic is called {slug!r}.")
             topic, events = found
             return render_page(request, "public/topic.html", topic=topic, events=events)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)

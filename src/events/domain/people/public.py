@@ -10,9 +10,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...models import Person
-from ...web.deps import DbEngine, DbSession, PageCacheDep
+from ...web.deps import PageCacheDep
 from ...web.page_cache import public_page
 from ...web.templating import render_page
 from . import service
@@ -24,11 +25,9 @@ class PeoplePages(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render() -> str | Response:
+        async def render(db_session: AsyncSession) -> str | Response:
             person = await service.person_by_slug(db_session, slug)
             if person is None:
                 raise NotFoundException(f"No speaker is called {slug!r}.")
@@ -40,21 +39,19 @@ class PeoplePages(Controller):
             history = await service.person_history(db_session, person, dt.datetime.now(dt.UTC))
             return render_page(request, "public/speaker.html", person=person, history=history)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)
 
     @public_page("/organisations/{slug:str}", name="organisation")
     async def organisation(
         self,
         request: Request,
         slug: FromPath[str],
-        db_session: DbSession,
-        db_engine: DbEngine,
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render() -> str:
+        async def render(db_session: AsyncSession) -> str:
             page = await service.organisation_page(db_session, slug, dt.datetime.now(dt.UTC))
             if page is None:
                 raise NotFoundException(f"No organisation is called {slug!r}.")
             return render_page(request, "public/organisation.html", page=page)
 
-        return await page_cache.respond(request, db_engine, render)
+        return await page_cache.respond(request, render)
