@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Integer, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import BigIntAuditBase, DateTimeUTC, SoftDelete, enum_column
@@ -58,6 +58,15 @@ class Material(SoftDelete, BigIntAuditBase):
         order_by="MaterialVersion.number",
         lazy="raise",
     )
+
+    @classmethod
+    def public_at(cls, now: dt.datetime) -> ColumnElement[bool]:
+        """The SQL form of ``is_public_at``: visible to anyone at ``now``."""
+        return and_(
+            cls.deleted_at.is_(None),
+            cls.visibility == Visibility.PUBLIC,
+            or_(cls.release_at.is_(None), cls.release_at <= now),
+        )
 
     def is_public_at(self, now: dt.datetime) -> bool:
         return (

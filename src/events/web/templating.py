@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -66,6 +67,21 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def material_href(material) -> str:  # noqa: ANN001
+    """Where a material is fetched: its download URL, or the external link."""
+    if material.external_url:
+        return material.external_url
+    return f"/materials/{material.id}/{quote(material.current_version.filename)}"
+
+
+def material_label(material) -> str:  # noqa: ANN001
+    """'(PDF, 228 KB)' for a file, '(link)' for an external one."""
+    version = material.current_version
+    if material.external_url or version is None:
+        return "(link)"
+    return f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text with blank lines between paragraphs, as safe HTML paragraphs."""
     blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
@@ -74,7 +90,12 @@ def paragraphs(text: str | None) -> Markup:
 
 def configure_environment(environment: Environment, settings: Settings) -> None:
     environment.filters.update(
-        file_size=file_size, file_type=file_type, long_date=long_date, paragraphs=paragraphs
+        file_size=file_size,
+        file_type=file_type,
+        long_date=long_date,
+        paragraphs=paragraphs,
+        material_href=material_href,
+        material_label=material_label,
     )
     environment.globals.update(site_name=settings.site_name, date_range=date_range, print_view=False)
     environment.trim_blocks = True

@@ -13,6 +13,7 @@ from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
 from . import service
+from .listing import event_listing
 
 
 class EventPages(Controller):
@@ -46,7 +47,7 @@ class EventPages(Controller):
         self, request: Request, slug: str, page_cache: PageCache, *, print_view: bool
     ) -> Response:
         async def render(db_session: AsyncSession) -> str:
-            listing = await service.event_listing(db_session, slug, dt.datetime.now(dt.UTC))
+            listing = await event_listing(db_session, slug, dt.datetime.now(dt.UTC))
             if listing is None:
                 raise NotFoundException(f"No published event is called {slug!r}.")
             return render_page(request, "public/event.html", listing=listing, print_view=print_view)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
     EventStatus,
     LearningEvent,
-    Material,
     Organisation,
     Person,
     Presentation,
@@ -217,7 +215,8 @@ async def add_speaker(
 # --- public reads ---------------------------------------------------------------------------------
 
 
-def _public_events():  # noqa: ANN202
+def public_events_query():  # noqa: ANN201
+    """Events the public may see: published or archived, not deleted."""
     return select(LearningEvent).where(
         LearningEvent.status.in_(PUBLIC_STATUSES), LearningEvent.deleted_at.is_(None)
     )
@@ -231,7 +230,7 @@ async def public_events(
     limit: int | None = None,
 ) -> list[LearningEvent]:
     """Published events: newest first, or soonest first for the upcoming ones."""
-    statement = _public_events().options(selectinload(LearningEvent.topics)).limit(limit)
+    statement = public_events_query().options(selectinload(LearningEvent.topics)).limit(limit)
     if upcoming_from is not None:
         ends = func.coalesce(LearningEvent.end_date, LearningEvent.start_date)
         statement = statement.where(ends >= upcoming_from).order_by(
@@ -246,75 +245,13 @@ async def public_events(
     return list((await session.scalars(statement)).all())
 
 
-@dataclass
-class PresentationEntry:
-    presentation: Presentation
-    materials: list[Material]
-
-
-@dataclass
-class SessionGroup:
-    session: EventSession | None
-    entries: list[PresentationEntry] = field(default_factory=list)
-
-
-@dataclass
-class EventListing:
-    event: LearningEvent
-    groups: list[SessionGroup]
-    event_materials: list[Material]
-
-    @property
-    def presentation_count(self) -> int:
-        return sum(len(group.entries) for group in self.groups)
-
-
-async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> EventListing | None:
-    """Everything the public event page shows, in a fixed number of statements whatever the event's size."""
-    event = await session.scalar(
-        _public_events()
-        .where(LearningEvent.slug == slug)
-        .options(
-            joinedload(LearningEvent.host_organisation),
-            selectinload(LearningEvent.topics),
-            selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
-            selectinload(LearningEvent.presentations).options(
-                selectinload(Presentation.speaker_links).options(
-                    joinedload(SpeakerLink.person), joinedload(SpeakerLink.organisation)
-                ),
-                selectinload(Presentation.materials).joinedload(Material.current_version),
-            ),
-        )
-    )
-    if event is None:
-        return None
-    event_materials = (
-        await session.scalars(
-            select(Material)
-            .where(Material.event_id == event.id, Material.presentation_id.is_(None))
-            .options(joinedload(Material.current_version))
-            .order_by(Material.position, Material.id)
-        )
-    ).all()
-    groups = {s.id: SessionGroup(s) for s in event.sessions if s.deleted_at is None}
-    loose = SessionGroup(None)
-    for presentation in event.presentations:
-        if presentation.deleted_at is not None:
-            continue
-        group = groups.get(presentation.session_id, loose)
-        materials = [m for m in presentation.materials if m.is_public_at(now)]
-        group.entries.append(PresentationEntry(presentation, materials))
-    ordered = ([loose] if loose.entries else []) + list(groups.values())
-    return EventListing(event, ordered, [m for m in event_materials if m.is_public_at(now)])
-
-
 async def topic_by_slug(session: AsyncSession, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
     topic = await session.scalar(select(Topic).where(Topic.slug == slug))
     if topic is None:
         return None
     events = (
         await session.scalars(
-            _public_events()
+            public_events_query()
             .where(LearningEvent.topics.any(Topic.id == topic.id))
             .order_by(LearningEvent.start_date.desc())
         )

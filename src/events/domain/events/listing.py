@@ -1,0 +1,184 @@
+"""The public event page's read model: plain objects loaded with a fixed number of statements.
+
+This page is the archive's busiest, and most of its cost was the ORM building several hundred
+objects per render; the presentations, their speakers and their files are read here as plain rows
+instead. The objects keep the ORM's attribute names, so the same template macros show both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...models import (
+    EventSession,
+    LearningEvent,
+    Material,
+    MaterialKind,
+    MaterialVersion,
+    Organisation,
+    Person,
+    Presentation,
+    SpeakerLink,
+)
+from .service import public_events_query
+
+
+@dataclass(slots=True)
+class OrganisationRef:
+    slug: str
+    name: str
+    acronym: str | None
+
+
+@dataclass(slots=True)
+class PersonRef:
+    slug: str
+    full_name: str
+
+
+@dataclass(slots=True)
+class Credit:
+    """A speaker as credited at the event: the job title and organisation held then."""
+
+    person: PersonRef
+    job_title: str | None
+    organisation: OrganisationRef | None
+
+
+@dataclass(slots=True)
+class FileRef:
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(slots=True)
+class MaterialRef:
+    id: int
+    title: str | None
+    kind: MaterialKind
+    external_url: str | None
+    current_version: FileRef | None
+
+
+@dataclass(slots=True)
+class PresentationRef:
+    id: int
+    title: str
+    speaker_links: list[Credit] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PresentationEntry:
+    presentation: PresentationRef
+    materials: list[MaterialRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SessionGroup:
+    session: EventSession | None
+    entries: list[PresentationEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EventListing:
+    event: LearningEvent
+    groups: list[SessionGroup]
+    event_materials: list[MaterialRef]
+
+    @property
+    def presentation_count(self) -> int:
+        return sum(len(group.entries) for group in self.groups)
+
+
+async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> EventListing | None:
+    """Everything the public event page shows, in six statements whatever the event's size."""
+    event = await session.scalar(
+        public_events_query()
+        .where(LearningEvent.slug == slug)
+        .options(
+            joinedload(LearningEvent.host_organisation),
+            selectinload(LearningEvent.topics),
+            selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
+        )
+    )
+    if event is None:
+        return None
+
+    presentations = (
+        await session.execute(
+            select(Presentation.id, Presentation.session_id, Presentation.title)
+            .where(Presentation.event_id == event.id, Presentation.deleted_at.is_(None))
+            .order_by(Presentation.position, Presentation.id)
+        )
+    ).all()
+    entries = {row.id: PresentationEntry(PresentationRef(row.id, row.title)) for row in presentations}
+
+    credits = await session.execute(
+        select(
+            SpeakerLink.presentation_id,
+            SpeakerLink.job_title,
+            Person.slug,
+            Person.given_name,
+            Person.family_name,
+            Organisation.slug.label("organisation_slug"),
+            Organisation.name.label("organisation_name"),
+            Organisation.acronym,
+        )
+        .join(Presentation, Presentation.id == SpeakerLink.presentation_id)
+        .join(Person, Person.id == SpeakerLink.person_id)
+        .outerjoin(Organisation, Organisation.id == SpeakerLink.organisation_id)
+        .where(Presentation.event_id == event.id)
+        .order_by(SpeakerLink.presentation_id, SpeakerLink.position)
+    )
+    organisations: dict[str, OrganisationRef] = {}
+    for row in credits:
+        entry = entries.get(row.presentation_id)
+        if entry is None:
+            continue
+        organisation = None
+        if row.organisation_slug is not None:
+            organisation = organisations.get(row.organisation_slug) or organisations.setdefault(
+                row.organisation_slug,
+                OrganisationRef(row.organisation_slug, row.organisation_name, row.acronym),
+            )
+        person = PersonRef(row.slug, f"{row.given_name} {row.family_name}".strip())
+        entry.presentation.speaker_links.append(Credit(person, row.job_title, organisation))
+
+    files = await session.execute(
+        select(
+            Material.id,
+            Material.presentation_id,
+            Material.title,
+            Material.kind,
+            Material.external_url,
+            MaterialVersion.filename,
+            MaterialVersion.content_type,
+            MaterialVersion.size,
+        )
+        .outerjoin(MaterialVersion, MaterialVersion.id == Material.current_version_id)
+        .where(Material.event_id == event.id, Material.public_at(now))
+        .order_by(Material.position, Material.id)
+    )
+    event_materials: list[MaterialRef] = []
+    for row in files:
+        if row.filename is None and row.external_url is None:
+            continue  # nothing to offer yet
+        version = FileRef(row.filename, row.content_type, row.size) if row.filename is not None else None
+        material = MaterialRef(row.id, row.title, row.kind, row.external_url, version)
+        if row.presentation_id is None:
+            event_materials.append(material)
+        elif row.presentation_id in entries:
+            entries[row.presentation_id].materials.append(material)
+
+    groups = {s.id: SessionGroup(s) for s in event.sessions if s.deleted_at is None}
+    loose = SessionGroup(None)
+    for row in presentations:
+        groups.get(row.session_id, loose).entries.append(entries[row.id])
+    ordered = ([loose] if loose.entries else []) + list(groups.values())
+    return EventListing(event, ordered, event_materials)
