@@ -8,7 +8,7 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
 from .config import Settings, get_settings
-from .db import sqlalchemy_config
+from .db import PublicReads, sqlalchemy_config
 from .domain.events.public import EventPages
 from .domain.materials.public import download
 from .domain.people.public import PeoplePages
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     storage = create_storage(settings)
     database = sqlalchemy_config(settings)
-    page_cache = PageCache(database, enabled=settings.page_cache)
+    page_cache = PageCache(PublicReads(database), enabled=settings.page_cache)
     return Litestar(
         route_handlers=[
             EventPages,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
+import anyio
 from advanced_alchemy.alembic.commands import AlembicCommands
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -13,7 +16,6 @@ from advanced_alchemy.extensions.litestar import (
 )
 from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .config import Settings
@@ -90,24 +92,32 @@ def _bump_revision_on_bulk_write(state: ORMExecuteState):  # noqa: ANN201
 
 
 _READ_REVISION = select(SiteState.revision, SiteState.next_release_at)
+T = TypeVar("T")
 
 
-class RevisionReader:
-    """Reads the site revision on every public request, as cheaply as each database allows."""
+class PublicReads:
+    """The database as public pages read it: the site revision on every request, and page reads.
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    Page reads are plain synchronous SQLAlchemy (``work(session)``). On SQLite they run in one worker
+    thread with the sqlite3 driver, because aiosqlite hops between threads several times per
+    statement, which cost more than the reading itself; elsewhere they run through the async
+    session's ``run_sync``, on the event loop's own connection pool.
+    """
+
+    def __init__(self, config: SQLAlchemyAsyncConfig) -> None:
+        self._engine = config.get_engine()
+        self._sessions = config.create_session_maker()
         self._sqlite: Engine | None = None
-        if engine.dialect.name == "sqlite":
-            # aiosqlite hops to its thread several times per statement (about 0.5 ms); a synchronous
-            # read of this one row takes well under 0.1 ms, so it runs right on the event loop.
-            self._sqlite = create_engine(engine.url.set(drivername="sqlite"), connect_args={"timeout": 30})
-        # No BEGIN/ROLLBACK around the single SELECT.
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        if self._engine.dialect.name == "sqlite":
+            self._sqlite = create_engine(
+                self._engine.url.set(drivername="sqlite"), connect_args={"timeout": 30}
+            )
+        # No BEGIN/ROLLBACK around the single SELECT of the revision.
+        self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
 
-    async def read(self) -> int:
+    async def revision(self) -> int:
         """The current revision: one query, plus a bump when an embargo has just lapsed."""
-        if self._sqlite is not None:
+        if self._sqlite is not None:  # one row, well under a tenth of a millisecond: no thread needed
             with self._sqlite.connect() as connection:
                 revision, next_release_at = connection.execute(_READ_REVISION).one()
         else:
@@ -119,6 +129,17 @@ class RevisionReader:
                 await connection.execute(bump_revision_statement(now).where(SiteState.revision == revision))
                 revision = (await connection.execute(select(SiteState.revision))).scalar_one()
         return revision
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """Run read-only ``work(session)`` and return its result."""
+        if self._sqlite is not None:
+            return await anyio.to_thread.run_sync(self._run_on_sqlite, work)
+        async with self._sessions() as session:
+            return await session.run_sync(work)
+
+    def _run_on_sqlite(self, work: Callable[[Session], T]) -> T:
+        with Session(self._sqlite) as session:
+            return work(session)
 
     def close(self) -> None:
         if self._sqlite is not None:

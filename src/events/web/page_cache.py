@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar import Request, Response, route
 from litestar.enums import HttpMethod, MediaType
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from ..db import RevisionReader
+from ..db import PublicReads
 
-Render = Callable[[AsyncSession], Awaitable[str | Response]]
+# Reads what a page shows and renders it: synchronous, run by PublicReads (see events.db).
+Render = Callable[[Session], str | Response]
 
 
 def public_page(path: str, **options):  # noqa: ANN003, ANN201
@@ -27,19 +27,15 @@ def public_page(path: str, **options):  # noqa: ANN003, ANN201
 
 
 class PageCache:
-    def __init__(
-        self, config: SQLAlchemyAsyncConfig, *, enabled: bool = True, max_entries: int = 512
-    ) -> None:
-        self._revision = RevisionReader(config.get_engine())
-        # Sessions are opened only to render a page, never for a hit.
-        self._sessions = config.create_session_maker()
+    def __init__(self, database: PublicReads, *, enabled: bool = True, max_entries: int = 512) -> None:
+        self._database = database
         self.enabled = enabled
         self.max_entries = max_entries
         self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()  # path -> (etag, page)
 
     async def respond(self, request: Request, render: Render) -> Response:
         """The page from the cache if it is current, else ``render(session)``'s (kept for next time)."""
-        revision = await self._revision.read()
+        revision = await self._database.revision()
         # Pages may say "upcoming" or "past": they are also renewed when the (UTC) day changes.
         today = dt.datetime.now(dt.UTC).date().isoformat()
         etag = f'W/"r{revision}-{today}"'
@@ -52,8 +48,7 @@ class PageCache:
             self._pages.move_to_end(key)
             body = cached[1]
         else:
-            async with self._sessions() as session:
-                rendered = await render(session)
+            rendered = await self._database.run(render)  # a session is opened only here, on a miss
             if isinstance(rendered, Response):  # a redirect, say: passed on, never cached
                 return rendered
             body = rendered.encode()
@@ -68,4 +63,4 @@ class PageCache:
         return Response(content=body, media_type=MediaType.HTML, headers=headers)
 
     def close(self) -> None:
-        self._revision.close()
+        self._database.close()

@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...models import (
     EventSession,
@@ -96,9 +95,9 @@ class EventListing:
         return sum(len(group.entries) for group in self.groups)
 
 
-async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> EventListing | None:
+def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing | None:
     """Everything the public event page shows, in six statements whatever the event's size."""
-    event = await session.scalar(
+    event = session.scalar(
         public_events_query()
         .where(LearningEvent.slug == slug)
         .options(
@@ -111,7 +110,7 @@ async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> E
         return None
 
     presentations = (
-        await session.execute(
+        session.execute(
             select(Presentation.id, Presentation.session_id, Presentation.title)
             .where(Presentation.event_id == event.id, Presentation.deleted_at.is_(None))
             .order_by(Presentation.position, Presentation.id)
@@ -119,7 +118,7 @@ async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> E
     ).all()
     entries = {row.id: PresentationEntry(PresentationRef(row.id, row.title)) for row in presentations}
 
-    credits = await session.execute(
+    credits = session.execute(
         select(
             SpeakerLink.presentation_id,
             SpeakerLink.job_title,
@@ -150,7 +149,7 @@ async def event_listing(session: AsyncSession, slug: str, now: dt.datetime) -> E
         person = PersonRef(row.slug, f"{row.given_name} {row.family_name}".strip())
         entry.presentation.speaker_links.append(Credit(person, row.job_title, organisation))
 
-    files = await session.execute(
+    files = session.execute(
         select(
             Material.id,
             Material.presentation_id,

@@ -7,7 +7,7 @@ import datetime as dt
 from litestar import Controller, Request, Response
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
@@ -19,18 +19,18 @@ from .listing import event_listing
 class EventPages(Controller):
     @public_page("/", name="home")
     async def home(self, request: Request, page_cache: PageCacheDep) -> Response:
-        async def render(db_session: AsyncSession) -> str:
+        def render(db_session: Session) -> str:
             today = dt.datetime.now(dt.UTC).date()
-            upcoming = await service.public_events(db_session, upcoming_from=today)
-            recent = await service.public_events(db_session, before=today, limit=10)
+            upcoming = service.public_events(db_session, upcoming_from=today)
+            recent = service.public_events(db_session, before=today, limit=10)
             return render_page(request, "public/home.html", upcoming=upcoming, recent=recent)
 
         return await page_cache.respond(request, render)
 
     @public_page("/events", name="events")
     async def index(self, request: Request, page_cache: PageCacheDep) -> Response:
-        async def render(db_session: AsyncSession) -> str:
-            events = await service.public_events(db_session)
+        def render(db_session: Session) -> str:
+            events = service.public_events(db_session)
             return render_page(request, "public/events.html", events=events)
 
         return await page_cache.respond(request, render)
@@ -46,8 +46,8 @@ class EventPages(Controller):
     async def _listing(
         self, request: Request, slug: str, page_cache: PageCache, *, print_view: bool
     ) -> Response:
-        async def render(db_session: AsyncSession) -> str:
-            listing = await event_listing(db_session, slug, dt.datetime.now(dt.UTC))
+        def render(db_session: Session) -> str:
+            listing = event_listing(db_session, slug, dt.datetime.now(dt.UTC))
             if listing is None:
                 raise NotFoundException(f"No published event is called {slug!r}.")
             return render_page(request, "public/event.html", listing=listing, print_view=print_view)
@@ -61,8 +61,8 @@ class EventPages(Controller):
         slug: FromPath[str],
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render(db_session: AsyncSession) -> str:
-            found = await service.topic_by_slug(db_session, slug)
+        def render(db_session: Session) -> str:
+            found = service.topic_by_slug(db_session, slug)
             if found is None:
                 raise NotFoundException(f"No topic is called {slug!r}.")
             topic, events = found

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ...models import (
     PUBLIC_STATUSES,
@@ -222,8 +222,8 @@ def public_events_query():  # noqa: ANN201
     )
 
 
-async def public_events(
-    session: AsyncSession,
+def public_events(
+    session: Session,
     *,
     upcoming_from: dt.date | None = None,
     before: dt.date | None = None,
@@ -242,15 +242,15 @@ async def public_events(
                 func.coalesce(LearningEvent.end_date, LearningEvent.start_date) < before
             )
         statement = statement.order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
-    return list((await session.scalars(statement)).all())
+    return list((session.scalars(statement)).all())
 
 
-async def topic_by_slug(session: AsyncSession, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
-    topic = await session.scalar(select(Topic).where(Topic.slug == slug))
+def topic_by_slug(session: Session, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
+    topic = session.scalar(select(Topic).where(Topic.slug == slug))
     if topic is None:
         return None
     events = (
-        await session.scalars(
+        session.scalars(
             public_events_query()
             .where(LearningEvent.topics.any(Topic.id == topic.id))
             .order_by(LearningEvent.start_date.desc())

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from ...models import Person
 from ...web.deps import PageCacheDep
@@ -27,16 +27,14 @@ class PeoplePages(Controller):
         slug: FromPath[str],
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render(db_session: AsyncSession) -> str | Response:
-            person = await service.person_by_slug(db_session, slug)
+        def render(db_session: Session) -> str | Response:
+            person = service.person_by_slug(db_session, slug)
             if person is None:
                 raise NotFoundException(f"No speaker is called {slug!r}.")
             if person.merged_into_id is not None:  # a merged duplicate: its old URL leads to the survivor
-                survivor = await db_session.scalar(
-                    select(Person.slug).where(Person.id == person.merged_into_id)
-                )
+                survivor = db_session.scalar(select(Person.slug).where(Person.id == person.merged_into_id))
                 return Redirect(f"/speakers/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
-            history = await service.person_history(db_session, person, dt.datetime.now(dt.UTC))
+            history = service.person_history(db_session, person, dt.datetime.now(dt.UTC))
             return render_page(request, "public/speaker.html", person=person, history=history)
 
         return await page_cache.respond(request, render)
@@ -48,8 +46,8 @@ class PeoplePages(Controller):
         slug: FromPath[str],
         page_cache: PageCacheDep,
     ) -> Response:
-        async def render(db_session: AsyncSession) -> str:
-            page = await service.organisation_page(db_session, slug, dt.datetime.now(dt.UTC))
+        def render(db_session: Session) -> str:
+            page = service.organisation_page(db_session, slug, dt.datetime.now(dt.UTC))
             if page is None:
                 raise NotFoundException(f"No organisation is called {slug!r}.")
             return render_page(request, "public/organisation.html", page=page)

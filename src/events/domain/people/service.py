@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...models import (
     PUBLIC_STATUSES,
@@ -160,14 +160,12 @@ def _appearances(links: list[SpeakerLink], now) -> list[Appearance]:  # noqa: AN
     return appearances
 
 
-async def person_by_slug(session: AsyncSession, slug: str) -> Person | None:
-    return await session.scalar(
-        select(Person).where(Person.slug == slug).options(joinedload(Person.organisation))
-    )
+def person_by_slug(session: Session, slug: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.slug == slug).options(joinedload(Person.organisation)))
 
 
-async def person_history(session: AsyncSession, person: Person, now) -> list[Appearance]:  # noqa: ANN001
-    links = (await session.scalars(_public_links().where(SpeakerLink.person_id == person.id))).unique().all()
+def person_history(session: Session, person: Person, now) -> list[Appearance]:  # noqa: ANN001
+    links = (session.scalars(_public_links().where(SpeakerLink.person_id == person.id))).unique().all()
     return _appearances(list(links), now)
 
 
@@ -180,8 +178,8 @@ class OrganisationPage:
     hosted_sessions: list[EventSession]
 
 
-async def organisation_page(session: AsyncSession, slug: str, now) -> OrganisationPage | None:  # noqa: ANN001
-    organisation = await session.scalar(
+def organisation_page(session: Session, slug: str, now) -> OrganisationPage | None:  # noqa: ANN001
+    organisation = session.scalar(
         select(Organisation)
         .where(Organisation.slug == slug)
         .options(joinedload(Organisation.parent), joinedload(Organisation.successor))
@@ -189,7 +187,7 @@ async def organisation_page(session: AsyncSession, slug: str, now) -> Organisati
     if organisation is None:
         return None
     related = (
-        await session.scalars(
+        session.scalars(
             select(Organisation)
             .where(
                 or_(Organisation.parent_id == organisation.id, Organisation.successor_id == organisation.id)
@@ -198,12 +196,12 @@ async def organisation_page(session: AsyncSession, slug: str, now) -> Organisati
         )
     ).all()
     links = (
-        (await session.scalars(_public_links().where(SpeakerLink.organisation_id == organisation.id)))
+        (session.scalars(_public_links().where(SpeakerLink.organisation_id == organisation.id)))
         .unique()
         .all()
     )
     hosted = (
-        await session.scalars(
+        session.scalars(
             select(EventSession)
             .join(EventSession.event)
             .where(
