@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...models import (
@@ -95,48 +95,65 @@ class EventListing:
         return sum(len(group.entries) for group in self.groups)
 
 
+# Built once: constructing a statement costs more than running it from SQLAlchemy's compiled cache.
+_EVENT = (
+    public_events_query()
+    .where(LearningEvent.slug == bindparam("slug"))
+    .options(
+        joinedload(LearningEvent.host_organisation),
+        selectinload(LearningEvent.topics),
+        selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
+    )
+)
+_PRESENTATIONS = (
+    select(Presentation.id, Presentation.session_id, Presentation.title)
+    .where(Presentation.event_id == bindparam("event_id"), Presentation.deleted_at.is_(None))
+    .order_by(Presentation.position, Presentation.id)
+)
+_CREDITS = (
+    select(
+        SpeakerLink.presentation_id,
+        SpeakerLink.job_title,
+        Person.slug,
+        Person.given_name,
+        Person.family_name,
+        Organisation.slug.label("organisation_slug"),
+        Organisation.name.label("organisation_name"),
+        Organisation.acronym,
+    )
+    .join(Presentation, Presentation.id == SpeakerLink.presentation_id)
+    .join(Person, Person.id == SpeakerLink.person_id)
+    .outerjoin(Organisation, Organisation.id == SpeakerLink.organisation_id)
+    .where(Presentation.event_id == bindparam("event_id"))
+    .order_by(SpeakerLink.presentation_id, SpeakerLink.position)
+)
+_FILES = (
+    select(
+        Material.id,
+        Material.presentation_id,
+        Material.title,
+        Material.kind,
+        Material.external_url,
+        MaterialVersion.filename,
+        MaterialVersion.content_type,
+        MaterialVersion.size,
+    )
+    .outerjoin(MaterialVersion, MaterialVersion.id == Material.current_version_id)
+    .where(Material.event_id == bindparam("event_id"), Material.public_at(bindparam("now")))
+    .order_by(Material.position, Material.id)
+)
+
+
 def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing | None:
     """Everything the public event page shows, in six statements whatever the event's size."""
-    event = session.scalar(
-        public_events_query()
-        .where(LearningEvent.slug == slug)
-        .options(
-            joinedload(LearningEvent.host_organisation),
-            selectinload(LearningEvent.topics),
-            selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
-        )
-    )
+    event = session.scalar(_EVENT, {"slug": slug})
     if event is None:
         return None
-
-    presentations = (
-        session.execute(
-            select(Presentation.id, Presentation.session_id, Presentation.title)
-            .where(Presentation.event_id == event.id, Presentation.deleted_at.is_(None))
-            .order_by(Presentation.position, Presentation.id)
-        )
-    ).all()
+    presentations = session.execute(_PRESENTATIONS, {"event_id": event.id}).all()
     entries = {row.id: PresentationEntry(PresentationRef(row.id, row.title)) for row in presentations}
 
-    credits = session.execute(
-        select(
-            SpeakerLink.presentation_id,
-            SpeakerLink.job_title,
-            Person.slug,
-            Person.given_name,
-            Person.family_name,
-            Organisation.slug.label("organisation_slug"),
-            Organisation.name.label("organisation_name"),
-            Organisation.acronym,
-        )
-        .join(Presentation, Presentation.id == SpeakerLink.presentation_id)
-        .join(Person, Person.id == SpeakerLink.person_id)
-        .outerjoin(Organisation, Organisation.id == SpeakerLink.organisation_id)
-        .where(Presentation.event_id == event.id)
-        .order_by(SpeakerLink.presentation_id, SpeakerLink.position)
-    )
     organisations: dict[str, OrganisationRef] = {}
-    for row in credits:
+    for row in session.execute(_CREDITS, {"event_id": event.id}):
         entry = entries.get(row.presentation_id)
         if entry is None:
             continue
@@ -149,23 +166,8 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
         person = PersonRef(row.slug, f"{row.given_name} {row.family_name}".strip())
         entry.presentation.speaker_links.append(Credit(person, row.job_title, organisation))
 
-    files = session.execute(
-        select(
-            Material.id,
-            Material.presentation_id,
-            Material.title,
-            Material.kind,
-            Material.external_url,
-            MaterialVersion.filename,
-            MaterialVersion.content_type,
-            MaterialVersion.size,
-        )
-        .outerjoin(MaterialVersion, MaterialVersion.id == Material.current_version_id)
-        .where(Material.event_id == event.id, Material.public_at(now))
-        .order_by(Material.position, Material.id)
-    )
     event_materials: list[MaterialRef] = []
-    for row in files:
+    for row in session.execute(_FILES, {"event_id": event.id, "now": now}):
         if row.filename is None and row.external_url is None:
             continue  # nothing to offer yet
         version = FileRef(row.filename, row.content_type, row.size) if row.filename is not None else None
