@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-import anyio
 from advanced_alchemy.alembic.commands import AlembicCommands
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -98,10 +97,12 @@ T = TypeVar("T")
 class PublicReads:
     """The database as public pages read it: the site revision on every request, and page reads.
 
-    Page reads are plain synchronous SQLAlchemy (``work(session)``). On SQLite they run in one worker
-    thread with the sqlite3 driver, because aiosqlite hops between threads several times per
-    statement, which cost more than the reading itself; elsewhere they run through the async
-    session's ``run_sync``, on the event loop's own connection pool.
+    Page reads are plain synchronous SQLAlchemy (``work(session)``). On SQLite they run right on the
+    event loop with the sqlite3 driver: reading a page's rows from a local file takes a few
+    milliseconds of CPU, and handing that to another thread (aiosqlite hops threads several times per
+    statement; a worker thread fights the loop for the GIL) cost more than the reading itself,
+    measured with bench/event_page.py. Elsewhere they run through the async session's ``run_sync``.
+    Either way the CPU-bound part, like rendering, runs on the loop.
     """
 
     def __init__(self, config: SQLAlchemyAsyncConfig) -> None:
@@ -133,7 +134,7 @@ class PublicReads:
     async def run(self, work: Callable[[Session], T]) -> T:
         """Run read-only ``work(session)`` and return its result."""
         if self._sqlite is not None:
-            return await anyio.to_thread.run_sync(self._run_on_sqlite, work)
+            return self._run_on_sqlite(work)
         async with self._sessions() as session:
             return await session.run_sync(work)
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ...models import (
     EventSession,
@@ -23,7 +23,9 @@ from ...models import (
     Person,
     Presentation,
     SpeakerLink,
+    Topic,
 )
+from ...models.events import event_topic
 from .service import public_events_query
 
 
@@ -79,14 +81,29 @@ class PresentationEntry:
 
 
 @dataclass(slots=True)
+class SessionRef:
+    id: int
+    title: str
+    description: str | None
+    host_organisation: OrganisationRef | None
+
+
+@dataclass(slots=True)
+class TopicRef:
+    slug: str
+    title: str
+
+
+@dataclass(slots=True)
 class SessionGroup:
-    session: EventSession | None
+    session: SessionRef | None
     entries: list[PresentationEntry] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class EventListing:
     event: LearningEvent
+    topics: list[TopicRef]
     groups: list[SessionGroup]
     event_materials: list[MaterialRef]
 
@@ -99,11 +116,26 @@ class EventListing:
 _EVENT = (
     public_events_query()
     .where(LearningEvent.slug == bindparam("slug"))
-    .options(
-        joinedload(LearningEvent.host_organisation),
-        selectinload(LearningEvent.topics),
-        selectinload(LearningEvent.sessions).joinedload(EventSession.host_organisation),
+    .options(joinedload(LearningEvent.host_organisation))
+)
+_TOPICS = (
+    select(Topic.slug, Topic.title)
+    .join(event_topic, event_topic.c.topic_id == Topic.id)
+    .where(event_topic.c.event_id == bindparam("event_id"))
+    .order_by(Topic.title)
+)
+_SESSIONS = (
+    select(
+        EventSession.id,
+        EventSession.title,
+        EventSession.description,
+        Organisation.slug,
+        Organisation.name,
+        Organisation.acronym,
     )
+    .outerjoin(Organisation, Organisation.id == EventSession.host_organisation_id)
+    .where(EventSession.event_id == bindparam("event_id"), EventSession.deleted_at.is_(None))
+    .order_by(EventSession.position, EventSession.id)
 )
 _PRESENTATIONS = (
     select(Presentation.id, Presentation.session_id, Presentation.title)
@@ -177,9 +209,13 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
         elif row.presentation_id in entries:
             entries[row.presentation_id].materials.append(material)
 
-    groups = {s.id: SessionGroup(s) for s in event.sessions if s.deleted_at is None}
+    topics = [TopicRef(row.slug, row.title) for row in session.execute(_TOPICS, {"event_id": event.id})]
+    groups = {}
+    for row in session.execute(_SESSIONS, {"event_id": event.id}):
+        host = OrganisationRef(row.slug, row.name, row.acronym) if row.slug is not None else None
+        groups[row.id] = SessionGroup(SessionRef(row.id, row.title, row.description, host))
     loose = SessionGroup(None)
     for row in presentations:
         groups.get(row.session_id, loose).entries.append(entries[row.id])
     ordered = ([loose] if loose.entries else []) + list(groups.values())
-    return EventListing(event, ordered, event_materials)
+    return EventListing(event, topics, ordered, event_materials)
