@@ -137,14 +137,12 @@ _SESSIONS = (
     .where(EventSession.event_id == bindparam("event_id"), EventSession.deleted_at.is_(None))
     .order_by(EventSession.position, EventSession.id)
 )
+# Each presentation with its speakers in one statement: one row per speaker, or one with no speaker.
 _PRESENTATIONS = (
-    select(Presentation.id, Presentation.session_id, Presentation.title)
-    .where(Presentation.event_id == bindparam("event_id"), Presentation.deleted_at.is_(None))
-    .order_by(Presentation.position, Presentation.id)
-)
-_CREDITS = (
     select(
-        SpeakerLink.presentation_id,
+        Presentation.id,
+        Presentation.session_id,
+        Presentation.title,
         SpeakerLink.job_title,
         Person.slug,
         Person.given_name,
@@ -153,11 +151,11 @@ _CREDITS = (
         Organisation.name.label("organisation_name"),
         Organisation.acronym,
     )
-    .join(Presentation, Presentation.id == SpeakerLink.presentation_id)
-    .join(Person, Person.id == SpeakerLink.person_id)
+    .outerjoin(SpeakerLink, SpeakerLink.presentation_id == Presentation.id)
+    .outerjoin(Person, Person.id == SpeakerLink.person_id)
     .outerjoin(Organisation, Organisation.id == SpeakerLink.organisation_id)
-    .where(Presentation.event_id == bindparam("event_id"))
-    .order_by(SpeakerLink.presentation_id, SpeakerLink.position)
+    .where(Presentation.event_id == bindparam("event_id"), Presentation.deleted_at.is_(None))
+    .order_by(Presentation.position, Presentation.id, SpeakerLink.position)
 )
 _FILES = (
     select(
@@ -177,18 +175,20 @@ _FILES = (
 
 
 def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing | None:
-    """Everything the public event page shows, in six statements whatever the event's size."""
+    """Everything the public event page shows, in five statements whatever the event's size."""
     event = session.scalar(_EVENT, {"slug": slug})
     if event is None:
         return None
-    presentations = session.execute(_PRESENTATIONS, {"event_id": event.id}).all()
-    entries = {row.id: PresentationEntry(PresentationRef(row.id, row.title)) for row in presentations}
-
+    entries: dict[int, PresentationEntry] = {}  # in the order of the event
+    sessions_of: dict[int, int | None] = {}
     organisations: dict[str, OrganisationRef] = {}
-    for row in session.execute(_CREDITS, {"event_id": event.id}):
-        entry = entries.get(row.presentation_id)
+    for row in session.execute(_PRESENTATIONS, {"event_id": event.id}):
+        entry = entries.get(row.id)
         if entry is None:
-            continue
+            entry = entries[row.id] = PresentationEntry(PresentationRef(row.id, row.title))
+            sessions_of[row.id] = row.session_id
+        if row.slug is None:
+            continue  # no speaker yet
         organisation = None
         if row.organisation_slug is not None:
             organisation = organisations.get(row.organisation_slug) or organisations.setdefault(
@@ -215,7 +215,7 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
         host = OrganisationRef(row.slug, row.name, row.acronym) if row.slug is not None else None
         groups[row.id] = SessionGroup(SessionRef(row.id, row.title, row.description, host))
     loose = SessionGroup(None)
-    for row in presentations:
-        groups.get(row.session_id, loose).entries.append(entries[row.id])
+    for presentation_id, entry in entries.items():
+        groups.get(sessions_of[presentation_id], loose).entries.append(entry)
     ordered = ([loose] if loose.entries else []) + list(groups.values())
     return EventListing(event, topics, ordered, event_materials)
