@@ -204,3 +204,36 @@ def test_topic_page_lists_the_event_with_its_own_description(demo, client):
     assert "Integrated Service Delivery" in text
     assert "Fredericton 2003" in text
     assert len(text) > 400  # the topic's own text is there
+
+
+def test_talks_without_slides_or_speakers_and_event_documents_are_shown(demo, db, client):
+    from events.domain.materials import service as materials
+    from events.models import Material, MaterialKind
+
+    async def add(session, storage):
+        event = await session.scalar(select(LearningEvent).where(LearningEvent.slug == EVENT_SLUG))
+        await events.add_presentation(session, COMMAND_LINE, event, title="Closing Remarks")
+
+        async def agenda():
+            yield b"%PDF-1.4 agenda"
+
+        await materials.add_file_material(
+            session, storage, COMMAND_LINE, event=event, presentation=None, chunks=agenda(),
+            filename="agenda.pdf", content_type="application/pdf", kind=MaterialKind.HANDOUT, title="Agenda",
+        )  # fmt: skip
+        session.add(
+            Material(
+                event_id=event.id,
+                kind=MaterialKind.LINK,
+                title="Council report",
+                external_url="https://example.org/report",
+            )
+        )
+
+    db.run(add)
+    html = client.get(EVENT_URL).text
+    text = main_text(html)
+    assert_in_order(text, ["Closing Remarks (no slides online)", "Event documents"])
+    documents = text[text.index("Event documents") :]
+    assert "Agenda (PDF, 15 bytes)" in documents and "Council report (link)" in documents
+    assert "https://example.org/report" in links(html)

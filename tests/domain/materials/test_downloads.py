@@ -132,6 +132,24 @@ def test_the_url_survives_a_new_version_under_another_name(demo, client):
     )
 
 
+def _attach_to_event(db, filename: str, content_type: str, body: bytes) -> int:
+    """Attach a file to the demo event itself, as a service write would; returns the material id."""
+
+    async def attach(session, storage):
+        event = await session.scalar(select(LearningEvent).where(LearningEvent.slug == EVENT_SLUG))
+
+        async def chunks():
+            yield body
+
+        material = await materials.add_file_material(
+            session, storage, COMMAND_LINE, event=event, presentation=None,
+            chunks=chunks(), filename=filename, content_type=content_type,
+        )  # fmt: skip
+        return material.id
+
+    return db.run(attach)
+
+
 @pytest.mark.parametrize(
     ("filename", "content_type", "body"),
     [
@@ -144,25 +162,7 @@ def test_the_url_survives_a_new_version_under_another_name(demo, client):
     ],
 )
 def test_anything_a_browser_could_run_is_an_attachment(demo, db, client, filename, content_type, body):
-    async def attach(session, storage):
-        event = await session.scalar(select(LearningEvent).where(LearningEvent.slug == EVENT_SLUG))
-
-        async def chunks():
-            yield body
-
-        material = await materials.add_file_material(
-            session,
-            storage,
-            COMMAND_LINE,
-            event=event,
-            presentation=None,
-            chunks=chunks(),
-            filename=filename,
-            content_type=content_type,
-        )
-        return material.id
-
-    material_id = db.run(attach)
+    material_id = _attach_to_event(db, filename, content_type, body)
     response = client.get(f"/materials/{material_id}/{filename}")
     assert response.status_code == 200
     assert response.headers["content-disposition"].startswith("attachment;")
@@ -171,25 +171,7 @@ def test_anything_a_browser_could_run_is_an_attachment(demo, db, client, filenam
 
 
 def test_unicode_file_names_are_offered_intact(demo, db, client):
-    async def attach(session, storage):
-        event = await session.scalar(select(LearningEvent).where(LearningEvent.slug == EVENT_SLUG))
-
-        async def chunks():
-            yield b"%PDF-1.4"
-
-        material = await materials.add_file_material(
-            session,
-            storage,
-            COMMAND_LINE,
-            event=event,
-            presentation=None,
-            chunks=chunks(),
-            filename="Société d'État – résumé.pdf",
-            content_type="application/pdf",
-        )
-        return material.id
-
-    material_id = db.run(attach)
+    material_id = _attach_to_event(db, "Société d'État – résumé.pdf", "application/pdf", b"%PDF-1.4")
     disposition = client.get(f"/materials/{material_id}/x.pdf").headers["content-disposition"]
     assert (
         "filename*=UTF-8''Soci%C3%A9t%C3%A9%20d%27%C3%89tat%20%E2%80%93%20r%C3%A9sum%C3%A9.pdf" in disposition
