@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from events.config import Settings
-from events.db import VERSION_TABLE, migrate
+from events.db import VERSION_TABLE, compare_column_types, migrate
 from events.models import metadata
 from tests.conftest import fresh_database_url
 
@@ -22,7 +22,9 @@ async def _inspect(url: str):
         async with engine.connect() as connection:
 
             def look(sync_connection):
-                context = MigrationContext.configure(sync_connection, opts={"compare_type": True})
+                context = MigrationContext.configure(
+                    sync_connection, opts={"compare_type": compare_column_types}
+                )
                 return compare_metadata(context, metadata), set(inspect(sync_connection).get_table_names())
 
             differences, tables = await connection.run_sync(look)

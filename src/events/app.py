@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from .config import Settings, get_settings
 from .db import PublicReads, sqlalchemy_config
+from .domain.accounts.auth import SESSIONLESS_PATHS, session_auth
+from .domain.accounts.manage import SignInPages
 from .domain.events.public import EventPages
 from .domain.materials.public import download
 from .domain.people.public import PeoplePages
@@ -18,27 +24,48 @@ from .web.errors import exception_handlers
 from .web.page_cache import PageCache
 from .web.templating import template_config
 
+# The session, sign-in and CSRF middlewares' exclude patterns match every public path on purpose.
+warnings.filterwarnings(
+    "ignore", message="Middleware 'SessionAuthMiddleware' exclude pattern", category=Warning
+)
+
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     storage = create_storage(settings)
     database = sqlalchemy_config(settings)
     page_cache = PageCache(PublicReads(database), enabled=settings.page_cache)
+    templates = template_config(settings)
+    auth = session_auth(settings, database)
     return Litestar(
         route_handlers=[
             EventPages,
             PeoplePages,
             download,
+            SignInPages,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
-        plugins=[SQLAlchemyPlugin(config=database)],
+        plugins=[
+            SQLAlchemyPlugin(config=database),
+            FlashPlugin(config=FlashConfig(template_config=templates)),
+        ],
+        on_app_init=[auth.on_app_init],
         on_shutdown=[page_cache.close],
+        # Forms under /manage carry a token; public pages have no forms and stay cookie-free.
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="events_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=SESSIONLESS_PATHS,
+        ),
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "storage": Provide(lambda: storage, use_cache=True, sync_to_thread=False),
             "page_cache": Provide(lambda: page_cache, use_cache=True, sync_to_thread=False),
         },
-        template_config=template_config(settings),
+        template_config=templates,
         exception_handlers=exception_handlers,
         debug=settings.debug,
     )

@@ -24,6 +24,11 @@ ENVIRONMENT = {
         "on",
         "Keep rendered public pages in memory, validated by the site revision (on/off).",
     ),
+    "EVENTS_PUBLIC_URL": (
+        "http://127.0.0.1:8000",
+        "The address people use; with https:// the sign-in cookie is Secure.",
+    ),
+    "EVENTS_MAX_UPLOAD_MB": ("512", "Largest upload accepted, in megabytes (answered with 413 past it)."),
     "EVENTS_SITE_NAME": ("Learning Events Archive", "Shown in the header and page titles."),
     "EVENTS_DEBUG": ("off", "Litestar debug mode with tracebacks (on/off); never in production."),
     "EVENTS_HOST": ("127.0.0.1", "Address `events serve` listens on."),
@@ -56,6 +61,8 @@ class Settings:
     data_dir: Path
     secret_key: str
     page_cache: bool = True
+    public_url: str = "http://127.0.0.1:8000"
+    max_upload_mb: int = 512
     site_name: str = "Learning Events Archive"
     debug: bool = False
     host: str = "127.0.0.1"
@@ -75,6 +82,8 @@ class Settings:
             data_dir=data_dir,
             secret_key=secret_key,
             page_cache=_flag(env.get("EVENTS_PAGE_CACHE", "on")),
+            public_url=env.get("EVENTS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            max_upload_mb=int(env.get("EVENTS_MAX_UPLOAD_MB", "512")),
             site_name=env.get("EVENTS_SITE_NAME", "Learning Events Archive"),
             debug=_flag(env.get("EVENTS_DEBUG", "off")),
             host=env.get("EVENTS_HOST", "127.0.0.1"),
@@ -84,6 +93,14 @@ class Settings:
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,12 +13,13 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
+from advanced_alchemy.types import GUID
 from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .config import Settings
-from .models import Material, SiteState
+from .models import REVISION_NEUTRAL_TABLES, Material, SiteState
 from .resources import MIGRATIONS_DIR
 
 VERSION_TABLE = "alembic_version"
@@ -41,6 +42,13 @@ def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         before_send_handler="autocommit",
         create_all=False,
     )
+
+
+def compare_column_types(_context, _inspected_column, _metadata_column, _inspected_type, metadata_type):  # noqa: ANN001, ANN201
+    """Alembic's type comparison, minus a false alarm: SQLite reflects GUID's BINARY(16) as NUMERIC."""
+    if isinstance(metadata_type, GUID):
+        return False
+    return None  # Alembic's own comparison
 
 
 def migrate(settings: Settings, revision: str = "head", *, downgrade: bool = False) -> None:
@@ -76,18 +84,23 @@ def bump_revision_statement(now: dt.datetime):  # noqa: ANN201
 
 # Every write through a session, whoever makes it, bumps the revision in its own transaction, so
 # cached public pages can never outlive the data they show: ORM flushes and bulk UPDATE/DELETE/INSERT.
+# Writes to tables no public page shows (sign-in sessions, the audit log, ...) leave it alone.
 @event.listens_for(Session, "after_flush")
 def _bump_revision_on_flush(session: Session, _flush_context) -> None:  # noqa: ANN001
-    session.connection().execute(bump_revision_statement(dt.datetime.now(dt.UTC)))
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(type(obj).__table__.name not in REVISION_NEUTRAL_TABLES for obj in changed):
+        session.connection().execute(bump_revision_statement(dt.datetime.now(dt.UTC)))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_revision_on_bulk_write(state: ORMExecuteState):  # noqa: ANN201
-    if state.is_insert or state.is_update or state.is_delete:
-        result = state.invoke_statement()  # first the write, so the next release time is read after it
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(state.statement, "table", None)
+    result = state.invoke_statement()  # first the write, so the next release time is read after it
+    if table is None or table.name not in REVISION_NEUTRAL_TABLES:
         state.session.connection().execute(bump_revision_statement(dt.datetime.now(dt.UTC)))
-        return result
-    return None
+    return result
 
 
 _READ_REVISION = select(SiteState.revision, SiteState.next_release_at)

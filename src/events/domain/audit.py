@@ -61,3 +61,14 @@ def created_fields(**fields: Any) -> dict[str, Any]:
     return {
         name: {"before": None, "after": _plain(value)} for name, value in fields.items() if value is not None
     }
+
+
+def apply_changes(entity: Any, **fields: Any) -> dict[str, Any]:
+    """Set the given fields and return what changed, as {field: {"before": ..., "after": ...}}."""
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(entity, name)
+        if before != value:
+            setattr(entity, name, value)
+            changes[name] = {"before": _plain(before), "after": _plain(value)}
+    return changes

@@ -6,6 +6,13 @@ import re
 import unicodedata
 
 
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation, for matching: "Société d'État" -> "societe detat"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("'", "").replace("’", "")
+    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """'Cary O'Brien' -> 'cary-obrien'; accents folded, only a-z, 0-9 and single hyphens."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

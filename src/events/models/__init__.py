@@ -1,6 +1,6 @@
 """All models, imported here so that the metadata is complete for Alembic and the mappers resolve."""
 
-from .accounts import EventGrant, Role, UploadInvitation, User
+from .accounts import EventGrant, LoginThrottle, Role, UploadInvitation, User, UserSession
 from .audit import AuditEntry, SiteState
 from .base import BigIntAuditBase
 from .events import (
@@ -18,10 +18,20 @@ from .people import Person
 
 metadata = BigIntAuditBase.metadata
 
+# Tables whose writes never change a public page: they leave the site revision (and page caches) alone.
+REVISION_NEUTRAL_TABLES = frozenset(
+    mapper.local_table.name
+    for mapper in BigIntAuditBase.registry.mappers
+    if not getattr(mapper.class_, "affects_public_pages", True)
+)
+
 __all__ = [
     "PUBLIC_STATUSES",
     "AuditEntry",
+    "REVISION_NEUTRAL_TABLES",
     "EventGrant",
+    "LoginThrottle",
+    "UserSession",
     "EventSession",
     "EventStatus",
     "LearningEvent",

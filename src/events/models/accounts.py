@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from advanced_alchemy.extensions.litestar.session import SessionModelMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import BigIntAuditBase, DateTimeUTC, enum_column
@@ -21,6 +22,7 @@ class Role(enum.StrEnum):
 
 class User(BigIntAuditBase):
     __tablename__ = "user_account"
+    affects_public_pages = False
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -34,6 +36,7 @@ class EventGrant(BigIntAuditBase):
     """Organisers act only on the events they are granted."""
 
     __tablename__ = "event_grant"
+    affects_public_pages = False
     __table_args__ = (UniqueConstraint("user_id", "event_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -47,6 +50,7 @@ class UploadInvitation(BigIntAuditBase):
     """An expiring link that lets one speaker upload slides for one presentation, without an account."""
 
     __tablename__ = "upload_invitation"
+    affects_public_pages = False
 
     presentation_id: Mapped[int] = mapped_column(
         ForeignKey("presentation.id", ondelete="CASCADE"), index=True
@@ -60,3 +64,21 @@ class UploadInvitation(BigIntAuditBase):
 
     presentation: Mapped[Presentation] = relationship(lazy="raise")
     person: Mapped[Person | None] = relationship(lazy="raise")
+
+
+class UserSession(SessionModelMixin):
+    """Server-side sessions in the database, so that every worker process sees every sign-in."""
+
+    __tablename__ = "user_session"
+    affects_public_pages = False
+
+
+class LoginThrottle(BigIntAuditBase):
+    """Failed sign-ins counted per account and per address, to slow down password guessing."""
+
+    __tablename__ = "login_throttle"
+    affects_public_pages = False
+
+    key: Mapped[str] = mapped_column(String(400), unique=True)  # "account:<email>" or "address:<ip>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

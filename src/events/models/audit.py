@@ -14,6 +14,7 @@ class AuditEntry(BigIntAuditBase):
     """Who did what to which record, and when; written by every service write."""
 
     __tablename__ = "audit_entry"
+    affects_public_pages = False
 
     actor_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
@@ -32,6 +33,7 @@ class SiteState(BigIntBase):
     """One row: a counter that every write bumps in its own transaction, and the next embargo release."""
 
     __tablename__ = "site_state"
+    affects_public_pages = False
 
     revision: Mapped[int] = mapped_column(Integer, default=1)
     next_release_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.text import fold
 from .base import BigIntAuditBase, JsonB, enum_column
 
 
@@ -32,6 +33,8 @@ class Organisation(BigIntAuditBase):
     jurisdiction: Mapped[str | None] = mapped_column(String(120), default=None)
     website: Mapped[str | None] = mapped_column(String(500), default=None)
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    # Name, acronym and aliases folded for accent- and case-blind search (kept up to date on every write).
+    search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
@@ -49,3 +52,10 @@ class Organisation(BigIntAuditBase):
     @property
     def short_name(self) -> str:
         return self.acronym or self.name
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _fold_organisation_names(_mapper, _connection, organisation: Organisation) -> None:  # noqa: ANN001
+    words = [organisation.name, organisation.acronym or "", *(organisation.aliases or [])]
+    organisation.search_text = fold(" ".join(words))[:1000]

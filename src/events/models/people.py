@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.text import fold
 from .base import BigIntAuditBase, JsonB
 from .organisations import Organisation
 
@@ -24,6 +25,8 @@ class Person(BigIntAuditBase):
     # Private: never rendered on a public page, in a feed, the API or an export.
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    # Names and aliases folded for accent- and case-blind search (kept up to date on every write).
+    search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
@@ -34,3 +37,11 @@ class Person(BigIntAuditBase):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _fold_person_names(_mapper, _connection, person: Person) -> None:  # noqa: ANN001
+    person.search_text = fold(" ".join([person.given_name, person.family_name, *(person.aliases or [])]))[
+        :1000
+    ]

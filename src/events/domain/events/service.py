@@ -19,7 +19,7 @@ from ...models import (
     SpeakerLink,
     Topic,
 )
-from ..audit import Actor, created_fields, record
+from ..audit import Actor, apply_changes, created_fields, record
 from ..text import slugify
 
 
@@ -59,7 +59,7 @@ async def create_event(
     topics: list[Topic] | None = None,
 ) -> LearningEvent:
     event = LearningEvent(
-        slug=slug or slugify(f"{start_date.year} {title}"),
+        slug=slug or await _unique_event_slug(session, slugify(f"{start_date.year} {title}")),
         title=title,
         start_date=start_date,
         end_date=end_date,
@@ -210,6 +210,119 @@ async def add_speaker(
         ),
     )
     return link
+
+
+class EventError(ValueError):
+    """A user-facing reason why an event change was refused."""
+
+
+async def _unique_event_slug(session: AsyncSession, base: str) -> str:
+    taken = set(await session.scalars(select(LearningEvent.slug).where(LearningEvent.slug.like(f"{base}%"))))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+EDITABLE_EVENT_FIELDS = (
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "venue",
+    "city",
+    "region",
+    "host",
+    "language",
+)
+
+
+async def update_event(session: AsyncSession, actor: Actor, event: LearningEvent, **fields: object) -> None:
+    if fields.get("end_date") and fields.get("start_date") and fields["end_date"] < fields["start_date"]:
+        raise EventError("The end date is before the start date.")
+    changes = apply_changes(event, **{k: v for k, v in fields.items() if k in EDITABLE_EVENT_FIELDS})
+    if changes:
+        record(
+            session,
+            actor,
+            "update",
+            event,
+            event_id=event.id,
+            summary=f"Edited event {event.title}",
+            changes=changes,
+        )
+        await session.flush()
+
+
+async def update_fields(
+    session: AsyncSession,
+    actor: Actor,
+    entity: EventSession | Presentation | SpeakerLink,
+    *,
+    event_id: int,
+    **fields: object,
+) -> None:
+    """Edit a session, presentation or speaker link, recording the before and after of what changed."""
+    changes = apply_changes(entity, **fields)
+    if changes:
+        label = getattr(entity, "title", None) or type(entity).__tablename__.replace("_", " ")
+        record(
+            session, actor, "update", entity, event_id=event_id, summary=f"Edited {label}", changes=changes
+        )
+        await session.flush()
+
+
+async def move(
+    session: AsyncSession, actor: Actor, entity: EventSession | Presentation, *, event_id: int, step: int
+) -> None:
+    """Swap an entry with its neighbour (step -1: up, +1: down) among the live ones of its list."""
+    model = type(entity)
+    siblings_filter = [model.event_id == entity.event_id, model.deleted_at.is_(None)]
+    if isinstance(entity, Presentation):
+        siblings_filter.append(
+            Presentation.session_id.is_(None)
+            if entity.session_id is None
+            else Presentation.session_id == entity.session_id
+        )
+    siblings = list(
+        await session.scalars(select(model).where(*siblings_filter).order_by(model.position, model.id))
+    )
+    index = siblings.index(entity)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    record(session, actor, "move", entity, event_id=event_id, summary=f"Moved {entity.title} {'up' if step < 0 else 'down'}",
+           changes={"position": {"before": index + 1, "after": other + 1}})  # fmt: skip
+    await session.flush()
+
+
+async def set_deleted(
+    session: AsyncSession,
+    actor: Actor,
+    entity: EventSession | Presentation | LearningEvent,
+    *,
+    event_id: int,
+    deleted: bool,
+) -> None:
+    """Soft delete (or restore): the row stays, so nothing is lost and the deletion can be undone."""
+    before = entity.deleted_at
+    entity.deleted_at = dt.datetime.now(dt.UTC) if deleted else None
+    record(session, actor, "delete" if deleted else "restore", entity, event_id=event_id,
+           summary=f"{'Deleted' if deleted else 'Restored'} {entity.title}",
+           changes={"deleted_at": {"before": before and before.isoformat(), "after": entity.deleted_at and entity.deleted_at.isoformat()}})  # fmt: skip
+    await session.flush()
+
+
+async def remove_speaker(
+    session: AsyncSession, actor: Actor, link: SpeakerLink, *, event_id: int, name: str
+) -> None:
+    record(session, actor, "remove", link, event_id=event_id, summary=f"Removed {name} from a presentation",
+           changes={"person_id": {"before": link.person_id, "after": None}})  # fmt: skip
+    await session.delete(link)
+    await session.flush()
 
 
 # --- public reads ---------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""Signing in and out, and (for administrators) the users and their event grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
+
+from ...web.deps import DbSession
+from .service import sign_in
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never send someone to another site after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/manage"
+
+
+class SignInPages(Controller):
+    path = "/manage"
+    include_in_schema = False
+
+    @get("/login", name="login")
+    async def login_page(self, request: Request, next: str | None = None) -> Template | Redirect:  # noqa: A002
+        if (request.scope.get("session") or {}).get("user_id"):  # already signed in
+            return Redirect(_safe_next(next))
+        return Template("manage/login.html", context={"next": _safe_next(next), "email": "", "error": None})
+
+    @post("/login", name="login_post")
+    async def login(self, request: Request, data: Form, db_session: DbSession) -> Response:
+        email, target = data.get("email", ""), _safe_next(data.get("next"))
+        address = request.client.host if request.client else "unknown"
+        result = await sign_in(
+            db_session,
+            email=email,
+            password=data.get("password", ""),
+            address=address,
+            now=dt.datetime.now(dt.UTC),
+        )
+        await db_session.commit()  # failures are counted even when the answer is "no"
+        if result.user is None:
+            status = HTTP_429_TOO_MANY_REQUESTS if result.wait else HTTP_401_UNAUTHORIZED
+            headers = {"Retry-After": str(int(result.wait.total_seconds()))} if result.wait else None
+            return Template(
+                "manage/login.html",
+                context={"next": target, "email": email, "error": result.message},
+                status_code=status,
+                headers=headers,
+            )
+        request.clear_session()
+        request.set_session({"user_id": result.user.id})
+        flash(request, f"Signed in as {result.user.email}.", category="success")
+        return Redirect(target)
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/")
