@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from sqlalchemy import event
@@ -22,8 +23,14 @@ class StoredObject:
 
 @runtime_checkable
 class Storage(Protocol):
+    staging_dir: Path
+    """Where uploads are written before ``adopt``: on the same filesystem, so adopting is a rename."""
+
     async def save(self, chunks: AsyncIterable[bytes]) -> StoredObject:
         """Store the chunks under a new key, hashing while writing; leave nothing behind on failure."""
+
+    async def adopt(self, path: Path, *, sha256: str, size: int) -> StoredObject:
+        """Move a finished file from ``staging_dir`` under a new key without copying it."""
 
     def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         """Yield bytes start..end (inclusive; None for the end of the object) in bounded chunks."""

@@ -21,6 +21,10 @@ class LocalStorage:
         self.root = Path(root)
         self._incoming = self.root / ".incoming"
 
+    @property
+    def staging_dir(self) -> Path:
+        return self._incoming
+
     def _path(self, key: str) -> Path:
         if not _KEY.fullmatch(key):
             raise ValueError(f"not a storage key: {key!r}")
@@ -46,6 +50,19 @@ class LocalStorage:
             temporary.unlink(missing_ok=True)
             raise
         return StoredObject(key=key, size=size, sha256=digest.hexdigest())
+
+    async def adopt(self, path: Path, *, sha256: str, size: int) -> StoredObject:
+        # A rename, not a copy: the staging folder is inside the root. Across filesystems os.replace
+        # fails (EXDEV) rather than silently copying hundreds of MB.
+        actual = path.stat().st_size
+        if actual != size:
+            raise ValueError(f"{path} has {actual} bytes, not {size}")
+        name = uuid.uuid4().hex
+        key = f"{name[:2]}/{name}"
+        final = self._path(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, final)
+        return StoredObject(key=key, size=size, sha256=sha256)
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         async with await anyio.open_file(self._path(key), "rb") as handle:
