@@ -6,20 +6,23 @@ import warnings
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from .config import Settings, get_settings
 from .db import PublicReads, sqlalchemy_config
-from .domain.accounts.auth import SESSIONLESS_PATHS, session_auth
+from .domain.accounts.auth import session_auth
 from .domain.accounts.manage import SignInPages
+from .domain.events.manage import EventManagement
 from .domain.events.public import EventPages
+from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
 from .domain.people.public import PeoplePages
 from .resources import STATIC_DIR
 from .storage import create_storage
+from .web.csrf import csrf_config
+from .web.deps import provide_transaction
 from .web.errors import exception_handlers
 from .web.page_cache import PageCache
 from .web.templating import template_config
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeoplePages,
             download,
             SignInPages,
+            EventManagement,
+            MaterialManagement,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[
@@ -51,19 +56,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         on_app_init=[auth.on_app_init],
         on_shutdown=[page_cache.close],
-        # Forms under /manage carry a token; public pages have no forms and stay cookie-free.
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="events_csrf",
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-            header_name="x-csrftoken",
-            exclude=SESSIONLESS_PATHS,
-        ),
+        csrf_config=csrf_config(settings),
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "storage": Provide(lambda: storage, use_cache=True, sync_to_thread=False),
             "page_cache": Provide(lambda: page_cache, use_cache=True, sync_to_thread=False),
+            "db": Provide(provide_transaction),
         },
         template_config=templates,
         exception_handlers=exception_handlers,

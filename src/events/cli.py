@@ -61,6 +61,47 @@ def demo() -> None:
     click.echo("Demo event loaded." if loaded else "Demo event already present; nothing changed.")
 
 
+async def _create_user(email: str, password: str, role: str, name: str | None) -> str:
+    from .db import sqlalchemy_config
+    from .domain.accounts.service import create_user
+    from .domain.audit import COMMAND_LINE
+    from .models import Role
+
+    config = sqlalchemy_config(get_settings())
+    engine = config.get_engine()
+    try:
+        async with config.create_session_maker()() as session, session.begin():
+            user = await create_user(
+                session, COMMAND_LINE, email=email, password=password, role=Role(role), display_name=name
+            )
+            return user.email
+    finally:
+        await engine.dispose()
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice(["admin", "staff", "organiser"]), default="organiser", show_default=True
+)
+@click.option("--name", default=None, help="The name shown for this user.")
+def create_user_command(email: str, role: str, name: str | None) -> None:
+    """Create a user; the password is asked for (or read from standard input when piped)."""
+    import sys
+
+    from .domain.accounts.service import AccountError
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        created = asyncio.run(_create_user(email, password, role, name))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {role} {created}.")
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (EVENTS_HOST).")
 @click.option("--port", default=None, type=int, help="Port to listen on (EVENTS_PORT).")

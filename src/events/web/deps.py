@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,3 +13,21 @@ from .page_cache import PageCache
 DbSession = NamedDependency[AsyncSession]
 PageCacheDep = NamedDependency[PageCache]
 StorageDep = NamedDependency[Storage]
+
+
+async def provide_transaction(db_session: AsyncSession) -> AsyncGenerator[AsyncSession, None]:
+    """The request's session, committed as soon as the handler returns, rolled back if it raised.
+
+    advanced-alchemy's own handler commits when the response is sent, after the session middleware
+    has written the sign-in session; on SQLite, which allows one writer at a time, those two writes
+    would wait for each other. Committing here orders them.
+    """
+    try:
+        yield db_session
+    except Exception:
+        await db_session.rollback()
+        raise
+    await db_session.commit()
+
+
+Db = NamedDependency[AsyncSession]  # ``db``: the request's transaction (see provide_transaction)

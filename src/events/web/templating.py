@@ -97,7 +97,12 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         material_href=material_href,
         material_label=material_label,
     )
-    environment.globals.update(site_name=settings.site_name, date_range=date_range, print_view=False)
+    environment.globals.update(
+        site_name=settings.site_name,
+        date_range=date_range,
+        print_view=False,
+        max_upload_mb=settings.max_upload_mb,
+    )
     environment.trim_blocks = True
     environment.lstrip_blocks = True
 

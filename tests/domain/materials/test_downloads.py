@@ -112,15 +112,11 @@ def test_the_url_survives_a_new_version_under_another_name(demo, client):
         async def chunks():
             yield b"%PDF-1.4 second version"
 
+        stored = await storage.save(chunks())
         await materials.add_version(
-            session,
-            storage,
-            COMMAND_LINE,
-            material=material,
-            chunks=chunks(),
-            filename="cbn-revised.pdf",
-            content_type="application/pdf",
-        )
+            session, storage, COMMAND_LINE, material=material, stored=stored,
+            filename="cbn-revised.pdf", content_type="application/pdf",
+        )  # fmt: skip
 
     demo.run(replace)
     response = client.get(href)

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
 
-from ...web.deps import DbSession
+from ...web.deps import Db
 from .service import sign_in
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -36,17 +36,17 @@ class SignInPages(Controller):
         return Template("manage/login.html", context={"next": _safe_next(next), "email": "", "error": None})
 
     @post("/login", name="login_post")
-    async def login(self, request: Request, data: Form, db_session: DbSession) -> Response:
+    async def login(self, request: Request, data: Form, db: Db) -> Response:
         email, target = data.get("email", ""), _safe_next(data.get("next"))
         address = request.client.host if request.client else "unknown"
         result = await sign_in(
-            db_session,
+            db,
             email=email,
             password=data.get("password", ""),
             address=address,
             now=dt.datetime.now(dt.UTC),
         )
-        await db_session.commit()  # failures are counted even when the answer is "no"
+        await db.commit()  # failures are counted even when the answer is "no"
         if result.user is None:
             status = HTTP_429_TOO_MANY_REQUESTS if result.wait else HTTP_401_UNAUTHORIZED
             headers = {"Retry-After": str(int(result.wait.total_seconds()))} if result.wait else None

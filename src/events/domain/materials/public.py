@@ -34,10 +34,14 @@ def _shown_inline(version: MaterialVersion) -> bool:
     }
 
 
+def attachment(filename: str, kind: str = "attachment") -> str:
+    """A Content-Disposition value: an ASCII fallback name, and the real one per RFC 6266."""
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace('"', "'").replace("?", "_")
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def _disposition(version: MaterialVersion) -> str:
-    fallback = version.filename.encode("ascii", "replace").decode("ascii").replace('"', "'").replace("?", "_")
-    kind = "inline" if _shown_inline(version) else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(version.filename)}"
+    return attachment(version.filename, "inline" if _shown_inline(version) else "attachment")
 
 
 def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bool:

@@ -17,8 +17,49 @@ from ...models import (
     MaterialVersion,
     Presentation,
 )
-from ...storage import Storage, delete_on_rollback
-from ..audit import Actor, created_fields, record
+from ...storage import Storage, StoredObject, delete_on_rollback
+from ..audit import Actor, apply_changes, created_fields, record
+
+
+async def new_material(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    event: LearningEvent,
+    presentation: Presentation | None,
+    kind: MaterialKind = MaterialKind.SLIDES,
+    title: str | None = None,
+    external_url: str | None = None,
+) -> Material:
+    """A material, last in its list; its bytes come with ``add_version`` (or it is an external link)."""
+    position = await session.scalar(
+        select(func.coalesce(func.max(Material.position), 0) + 1).where(
+            Material.event_id == event.id,
+            Material.presentation_id == (presentation.id if presentation else None),
+        )
+    )
+    material = Material(
+        event_id=event.id,
+        presentation_id=presentation.id if presentation else None,
+        kind=kind,
+        title=title,
+        external_url=external_url,
+        position=position,
+    )
+    session.add(material)
+    await session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        material,
+        event_id=event.id,
+        summary=f"Added {kind.value} to {presentation.title if presentation else event.title}",
+        changes=created_fields(
+            kind=kind, title=title, external_url=external_url, presentation_id=material.presentation_id
+        ),
+    )
+    return material
 
 
 async def add_file_material(
@@ -34,37 +75,17 @@ async def add_file_material(
     kind: MaterialKind = MaterialKind.SLIDES,
     title: str | None = None,
 ) -> Material:
-    """A new material whose first version is the given file."""
-    position = await session.scalar(
-        select(func.coalesce(func.max(Material.position), 0) + 1).where(
-            Material.event_id == event.id,
-            Material.presentation_id == (presentation.id if presentation else None),
-        )
+    """A new material whose first version is the given bytes."""
+    material = await new_material(
+        session, actor, event=event, presentation=presentation, kind=kind, title=title
     )
-    material = Material(
-        event_id=event.id,
-        presentation_id=presentation.id if presentation else None,
-        kind=kind,
-        title=title,
-        position=position,
-    )
-    session.add(material)
-    await session.flush()
-    record(
-        session,
-        actor,
-        "create",
-        material,
-        event_id=event.id,
-        summary=f"Added {kind.value} to {presentation.title if presentation else event.title}",
-        changes=created_fields(kind=kind, title=title, presentation_id=material.presentation_id),
-    )
+    stored = await storage.save(chunks)
     await add_version(
         session,
         storage,
         actor,
         material=material,
-        chunks=chunks,
+        stored=stored,
         filename=filename,
         content_type=content_type,
     )
@@ -77,48 +98,83 @@ async def add_version(
     actor: Actor,
     *,
     material: Material,
-    chunks: AsyncIterable[bytes],
+    stored: StoredObject,
     filename: str,
     content_type: str,
+    invitation_id: int | None = None,
 ) -> MaterialVersion:
-    """Store the bytes, then record the version; if the transaction fails, the stored bytes go too."""
-    stored = await storage.save(chunks)
+    """Record stored bytes as the material's new current version; its public URL stays the same.
+
+    The stored object follows the transaction: if it rolls back, the bytes are removed too.
+    """
     delete_on_rollback(session, storage, stored.key)
-    try:
-        number = await session.scalar(
-            select(func.coalesce(func.max(MaterialVersion.number), 0) + 1).where(
-                MaterialVersion.material_id == material.id
-            )
+    number = await session.scalar(
+        select(func.coalesce(func.max(MaterialVersion.number), 0) + 1).where(
+            MaterialVersion.material_id == material.id
         )
-        version = MaterialVersion(
-            material_id=material.id,
-            number=number,
-            filename=filename,
-            content_type=content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            storage_key=stored.key,
-            uploaded_by_id=actor.user_id,
-        )
-        session.add(version)
-        await session.flush()
-        material.current_version_id = version.id
-        record(
-            session,
-            actor,
-            "upload",
-            version,
-            event_id=material.event_id,
-            summary=f"Uploaded {filename} (version {number})",
-            changes=created_fields(
+    )
+    version = MaterialVersion(
+        material_id=material.id,
+        number=number,
+        filename=filename,
+        content_type=content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+        uploaded_by_id=actor.user_id,
+        invitation_id=invitation_id,
+    )
+    session.add(version)
+    await session.flush()
+    before = material.current_version_id
+    material.current_version_id = version.id
+    record(
+        session,
+        actor,
+        "upload",
+        version,
+        event_id=material.event_id,
+        summary=f"Uploaded {filename} (version {number})",
+        changes={
+            **created_fields(
                 material_id=material.id, filename=filename, size=stored.size, sha256=stored.sha256
             ),
-        )
-        await session.flush()
-    except BaseException:
-        await storage.delete(stored.key)
-        raise
+            "current_version_id": {"before": before, "after": version.id},
+        },
+    )
+    await session.flush()
     return version
+
+
+async def restore_version(
+    session: AsyncSession, actor: Actor, material: Material, version: MaterialVersion
+) -> None:
+    """Make an earlier version current again (as a pointer move: no bytes are copied)."""
+    changes = apply_changes(material, current_version_id=version.id)
+    if changes:
+        record(session, actor, "restore version", material, event_id=material.event_id,
+               summary=f"Restored version {version.number} ({version.filename})", changes=changes)  # fmt: skip
+        await session.flush()
+
+
+async def update_material(session: AsyncSession, actor: Actor, material: Material, **fields: object) -> None:
+    """Title, kind, visibility and release time (embargo) of a material."""
+    changes = apply_changes(material, **fields)
+    if changes:
+        record(session, actor, "update", material, event_id=material.event_id,
+               summary=f"Edited {material.title or material.kind.value}", changes=changes)  # fmt: skip
+        await session.flush()
+
+
+async def set_material_deleted(
+    session: AsyncSession, actor: Actor, material: Material, *, deleted: bool
+) -> None:
+    before = material.deleted_at
+    material.deleted_at = dt.datetime.now(dt.UTC) if deleted else None
+    record(session, actor, "delete" if deleted else "restore", material, event_id=material.event_id,
+           summary=f"{'Deleted' if deleted else 'Restored'} {material.title or material.kind.value}",
+           changes={"deleted_at": {"before": before and before.isoformat(), "after": material.deleted_at and material.deleted_at.isoformat()}})  # fmt: skip
+    await session.flush()
 
 
 async def public_download(

@@ -1,0 +1,327 @@
+"""Management of materials: streamed uploads checked by content, versions, links and visibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import anyio
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Stream, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from ...config import Settings
+from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Presentation, Visibility
+from ...storage import Storage
+from ...web.csrf import FORM_FIELD, verify_token
+from ...web.deps import Db, StorageDep
+from ...web.uploads import ReceivedForm, receive_form
+from ..accounts.auth import event_access, signed_in
+from ..audit import Actor
+from ..events.manage import actor_of, load_event, load_in_event
+from . import service
+from .filetypes import RefusedType, detect_file, sanitise_filename
+from .public import attachment
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# Streamed: no body limit from Litestar (ours is enforced while streaming), and the CSRF token is
+# checked by the handler once the form's text fields are read.
+UPLOAD_OPTIONS: dict[str, Any] = {"request_max_body_size": None, "opt": {"exclude_from_csrf": True}}
+
+
+class UploadRefused(Exception):
+    """Every file of an upload is checked before any is kept; this names the first one refused."""
+
+
+async def store_uploads(
+    request: Request,
+    db: AsyncSession,
+    storage: Storage,
+    settings: Settings,
+    actor: Actor,
+    *,
+    event: LearningEvent,
+    presentation: Presentation | None,
+    material: Material | None = None,
+    invitation_id: int | None = None,
+) -> tuple[list[str], ReceivedForm]:
+    """Receive a streamed form, check each file by content, and record them: new materials, or new
+    versions of ``material``. Nothing is kept unless every file is accepted."""
+    form = await receive_form(request, storage.staging_dir, max_bytes=settings.max_upload_bytes)
+    try:
+        verify_token(request, (form.fields.get(FORM_FIELD) or [None])[0], settings.secret_key)
+        files = [f for f in form.files if f.filename or f.size]  # browsers send an empty part for "no file"
+        if not files:
+            raise UploadRefused("Please choose a file to upload.")
+        if material is not None and len(files) > 1:
+            raise UploadRefused("A new version is one file; choose just one.")
+        checked = []
+        for received in files:
+            name = sanitise_filename(received.filename)
+            if received.size == 0:
+                raise UploadRefused(f"“{name}” is empty (0 bytes); nothing was uploaded.")
+            try:
+                kind = await anyio.to_thread.run_sync(detect_file, received.path, name)
+            except RefusedType as refused:
+                raise UploadRefused(
+                    f"“{name}” was not accepted: {refused} Nothing was uploaded."
+                ) from refused
+            checked.append((received, name, kind))
+        try:
+            material_kind = MaterialKind((form.fields.get("kind") or ["slides"])[0])
+        except ValueError:
+            material_kind = MaterialKind.SLIDES
+        names = []
+        for received, name, kind in checked:
+            stored = await storage.adopt(received.path, sha256=received.sha256, size=received.size)
+            target = material or await service.new_material(
+                db, actor, event=event, presentation=presentation, kind=material_kind
+            )
+            await service.add_version(db, storage, actor, material=target, stored=stored, filename=name,
+                                      content_type=kind.content_type, invitation_id=invitation_id)  # fmt: skip
+            names.append(name)
+        return names, form
+    finally:
+        form.discard()  # whatever was not adopted into storage
+
+
+def _refused(request: Request, message: str, back: str) -> Response:
+    """Without JavaScript the organiser lands back on the page with the reason; with it, gets the text."""
+    if "application/json" in request.headers.get("accept", ""):
+        return Response({"error": message}, status_code=HTTP_400_BAD_REQUEST)
+    flash(request, message, category="error")
+    return Redirect(back, status_code=303)
+
+
+def _uploaded(request: Request, names: list[str], back: str) -> Response:
+    message = "Uploaded " + ", ".join(f"“{n}”" for n in names) + "."
+    if "application/json" in request.headers.get("accept", ""):
+        return Response({"uploaded": names, "next": back})
+    flash(request, message, category="success")
+    return Redirect(back, status_code=303)
+
+
+class MaterialManagement(Controller):
+    path = "/manage/events/{event_id:int}"
+    guards = [signed_in, event_access]
+    include_in_schema = False
+
+    @post("/presentations/{presentation_id:int}/materials", name="manage_upload", **UPLOAD_OPTIONS)
+    async def upload_to_presentation(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        presentation_id: FromPath[int],
+        db: Db,
+        storage: StorageDep,
+        settings: Settings,
+    ) -> Response:
+        event = await load_event(db, event_id)
+        presentation = await load_in_event(db, Presentation, presentation_id, event_id)
+        back = f"/manage/events/{event_id}/presentations/{presentation_id}#materials"
+        try:
+            names, _ = await store_uploads(
+                request,
+                db,
+                storage,
+                settings,
+                actor_of(request),
+                event=event,
+                presentation=presentation,
+            )
+        except UploadRefused as refused:
+            await db.rollback()
+            return _refused(request, str(refused), back)
+        return _uploaded(request, names, back)
+
+    @post("/materials", name="manage_upload_event", **UPLOAD_OPTIONS)
+    async def upload_to_event(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        db: Db,
+        storage: StorageDep,
+        settings: Settings,
+    ) -> Response:
+        event = await load_event(db, event_id)
+        back = f"/manage/events/{event_id}#documents"
+        try:
+            names, _ = await store_uploads(
+                request, db, storage, settings, actor_of(request), event=event, presentation=None
+            )
+        except UploadRefused as refused:
+            await db.rollback()
+            return _refused(request, str(refused), back)
+        return _uploaded(request, names, back)
+
+    @post("/materials/link", name="manage_link")
+    async def add_link(self, request: Request, event_id: FromPath[int], data: Form, db: Db) -> Redirect:
+        event = await load_event(db, event_id)
+        presentation = None
+        if data.get("presentation_id"):
+            presentation = await load_in_event(db, Presentation, int(data["presentation_id"]), event_id)
+        back = (
+            f"/manage/events/{event_id}/presentations/{presentation.id}#materials"
+            if presentation
+            else f"/manage/events/{event_id}#documents"
+        )
+        url = (data.get("url") or "").strip()
+        if not url.startswith(("https://", "http://")):
+            flash(request, "A link must start with https:// or http://.", category="error")
+            return Redirect(back, status_code=303)
+        await service.new_material(db, actor_of(request), event=event, presentation=presentation, kind=MaterialKind.LINK,
+                                   title=(data.get("title") or "").strip() or None, external_url=url)  # fmt: skip
+        flash(request, "Added the link.", category="success")
+        return Redirect(back, status_code=303)
+
+    @get("/materials/{material_id:int}", name="manage_material")
+    async def material(self, event_id: FromPath[int], material_id: FromPath[int], db: Db) -> Template:
+        event = await load_event(db, event_id)
+        material = await db.scalar(
+            select(Material)
+            .where(Material.id == material_id, Material.event_id == event_id)
+            .options(
+                selectinload(Material.versions),
+                selectinload(Material.current_version),
+                selectinload(Material.presentation),
+            )
+        )
+        if material is None:
+            raise NotFoundException("There is no such material in this event.")
+        return Template(
+            "manage/material.html",
+            context={"event": event, "material": material, "kinds": list(MaterialKind)},
+        )
+
+    @post("/materials/{material_id:int}/versions", name="manage_material_replace", **UPLOAD_OPTIONS)
+    async def replace(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        material_id: FromPath[int],
+        db: Db,
+        storage: StorageDep,
+        settings: Settings,
+    ) -> Response:
+        event = await load_event(db, event_id)
+        material = await load_in_event(db, Material, material_id, event_id)
+        back = f"/manage/events/{event_id}/materials/{material_id}"
+        try:
+            names, _ = await store_uploads(
+                request,
+                db,
+                storage,
+                settings,
+                actor_of(request),
+                event=event,
+                presentation=None,
+                material=material,
+            )
+        except UploadRefused as refused:
+            await db.rollback()
+            return _refused(request, str(refused), back)
+        return _uploaded(request, names, back)
+
+    @post("/materials/{material_id:int}/versions/{version_id:int}/restore", name="manage_version_restore")
+    async def restore_version(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        material_id: FromPath[int],
+        version_id: FromPath[int],
+        db: Db,
+    ) -> Redirect:
+        material = await load_in_event(db, Material, material_id, event_id)
+        version = await db.scalar(
+            select(MaterialVersion).where(
+                MaterialVersion.id == version_id, MaterialVersion.material_id == material.id
+            )
+        )
+        if version is None:
+            raise NotFoundException("There is no such version.")
+        await service.restore_version(db, actor_of(request), material, version)
+        flash(request, f"Version {version.number} ({version.filename}) is current again.", category="success")
+        return Redirect(f"/manage/events/{event_id}/materials/{material_id}", status_code=303)
+
+    @get("/materials/{material_id:int}/versions/{version_id:int}/file", name="manage_version_file")
+    async def version_file(
+        self,
+        event_id: FromPath[int],
+        material_id: FromPath[int],
+        version_id: FromPath[int],
+        db: Db,
+        storage: StorageDep,
+    ) -> Stream:
+        """Any version, public or not, for the event's organisers."""
+        await load_in_event(db, Material, material_id, event_id)
+        version = await db.scalar(
+            select(MaterialVersion).where(
+                MaterialVersion.id == version_id, MaterialVersion.material_id == material_id
+            )
+        )
+        if version is None:
+            raise NotFoundException("There is no such version.")
+        return Stream(
+            storage.read(version.storage_key),
+            media_type=version.content_type,
+            headers={
+                "Content-Length": str(version.size),
+                "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": attachment(version.filename),
+            },
+        )
+
+    @post("/materials/{material_id:int}/settings", name="manage_material_settings")
+    async def update_settings(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        material_id: FromPath[int],
+        data: Form,
+        db: Db,
+    ) -> Redirect | Template:
+        material = await load_in_event(db, Material, material_id, event_id)
+        back = f"/manage/events/{event_id}/materials/{material_id}"
+        try:
+            visibility = Visibility(data.get("visibility", "public"))
+            kind = MaterialKind(data.get("kind", material.kind.value))
+        except ValueError:
+            flash(request, "Please choose one of the offered visibilities and kinds.", category="error")
+            return Redirect(back, status_code=303)
+        release_at = None
+        if (data.get("release_at") or "").strip():
+            try:
+                release_at = dt.datetime.fromisoformat(data["release_at"].strip()).replace(tzinfo=dt.UTC)
+            except ValueError:
+                flash(request, "Please give the release time as YYYY-MM-DDTHH:MM (UTC).", category="error")
+                return Redirect(back, status_code=303)
+        await service.update_material(db, actor_of(request), material, title=(data.get("title") or "").strip() or None,
+                                      kind=kind, visibility=visibility, release_at=release_at)  # fmt: skip
+        flash(request, "Saved.", category="success")
+        return Redirect(back, status_code=303)
+
+    @post("/materials/{material_id:int}/delete", name="manage_material_delete")
+    async def delete(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        material_id: FromPath[int],
+        data: Form,
+        db: Db,
+    ) -> Redirect:
+        material = await load_in_event(db, Material, material_id, event_id)
+        restore = data.get("restore") == "1"
+        await service.set_material_deleted(db, actor_of(request), material, deleted=not restore)
+        flash(
+            request,
+            "Restored." if restore else "Deleted; the file is kept and can be restored from this page.",
+            category="success",
+        )
+        return Redirect(f"/manage/events/{event_id}/materials/{material_id}", status_code=303)

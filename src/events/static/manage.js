@@ -1,0 +1,81 @@
+// Comfort for organisers; every form also works without this file.
+"use strict";
+
+// Type-ahead: as the organiser types a name, the matching people appear as buttons of the add form.
+document.querySelectorAll("input[data-typeahead]").forEach((input) => {
+  const target = document.getElementById(input.getAttribute("aria-controls"));
+  const create = document.getElementById("create-person");
+  let timer;
+  let latest = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const query = input.value.trim();
+      const ticket = ++latest;
+      if (!query) { target.innerHTML = ""; if (create) create.hidden = true; return; }
+      const response = await fetch(`${input.dataset.typeahead}?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+      if (ticket !== latest || !response.ok) return; // an older answer, or a failure: keep what is shown
+      target.innerHTML = await response.text();
+      if (create) {
+        create.hidden = false;
+        const words = query.split(/\s+/);
+        const given = document.getElementById("given_name");
+        const family = document.getElementById("family_name");
+        if (given && family) { family.value = words.pop(); given.value = words.join(" "); }
+      }
+    }, 150);
+  });
+});
+
+// Uploads: drag and drop onto the form, and a progress bar per file (one request per file).
+document.querySelectorAll("form[data-upload]").forEach((form) => {
+  const input = form.querySelector("input[type=file]");
+  const list = form.querySelector(".upload-progress");
+  const token = form.querySelector("input[name=_csrf_token]");
+
+  form.addEventListener("dragover", (event) => { event.preventDefault(); form.classList.add("dragging"); });
+  form.addEventListener("dragleave", () => form.classList.remove("dragging"));
+  form.addEventListener("drop", (event) => {
+    event.preventDefault();
+    form.classList.remove("dragging");
+    input.files = event.dataTransfer.files;
+  });
+
+  const sendOne = (file) => new Promise((resolve) => {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    const bar = document.createElement("progress");
+    label.textContent = `${file.name} `;
+    bar.max = file.size || 1;
+    bar.value = 0;
+    bar.setAttribute("aria-label", `Uploading ${file.name}`);
+    item.append(label, bar);
+    list.append(item);
+    const body = new FormData();
+    for (const field of form.querySelectorAll("input:not([type=file]), select")) body.append(field.name, field.value);
+    body.append(input.name, file);
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("Accept", "application/json");
+    if (token) request.setRequestHeader("X-CSRFToken", token.value);
+    request.upload.addEventListener("progress", (event) => { bar.value = event.loaded; });
+    request.addEventListener("load", () => {
+      let answer = {};
+      try { answer = JSON.parse(request.responseText); } catch { /* an error page */ }
+      const ok = request.status < 300 && !answer.error;
+      item.append(document.createTextNode(ok ? " uploaded" : ` not uploaded: ${answer.error || request.statusText}`));
+      item.className = ok ? "done" : "failed";
+      resolve({ ok, next: answer.next });
+    });
+    request.addEventListener("error", () => { item.append(document.createTextNode(" failed (network)")); resolve({ ok: false }); });
+    request.send(body);
+  });
+
+  form.addEventListener("submit", async (event) => {
+    if (!input.files.length) return; // let the server say what is missing
+    event.preventDefault();
+    const results = [];
+    for (const file of input.files) results.push(await sendOne(file));
+    if (results.every((result) => result.ok)) window.location.reload();
+  });
+});
