@@ -7,15 +7,17 @@ from collections.abc import AsyncGenerator
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..config import Settings
 from ..storage import Storage
 from .page_cache import PageCache
 
 DbSession = NamedDependency[AsyncSession]
 PageCacheDep = NamedDependency[PageCache]
 StorageDep = NamedDependency[Storage]
+SettingsDep = NamedDependency[Settings]
 
 
-async def provide_transaction(db_session: AsyncSession) -> AsyncGenerator[AsyncSession, None]:
+async def provide_transaction(db_session: DbSession) -> AsyncGenerator[AsyncSession, None]:
     """The request's session, committed as soon as the handler returns, rolled back if it raised.
 
     advanced-alchemy's own handler commits when the response is sent, after the session middleware

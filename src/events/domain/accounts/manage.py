@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
@@ -30,7 +30,7 @@ class SignInPages(Controller):
     include_in_schema = False
 
     @get("/login", name="login")
-    async def login_page(self, request: Request, next: str | None = None) -> Template | Redirect:  # noqa: A002
+    async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:  # noqa: A002
         if (request.scope.get("session") or {}).get("user_id"):  # already signed in
             return Redirect(_safe_next(next))
         return Template("manage/login.html", context={"next": _safe_next(next), "email": "", "error": None})

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import func, or_, select
@@ -418,7 +418,7 @@ class EventManagement(Controller):
         event_id: FromPath[int],
         presentation_id: FromPath[int],
         db: Db,
-        q: str | None = None,
+        q: FromQuery[str | None] = None,
     ) -> Template:
         event = await load_event(db, event_id)
         item = await db.scalar(
@@ -651,7 +651,7 @@ class EventManagement(Controller):
         return Redirect(f"/manage/events/{event_id}/presentations/{presentation_id}#speakers")
 
     @get("/people/search", name="manage_people_search")
-    async def people_search(self, db: Db, q: str = "") -> Template:
+    async def people_search(self, db: Db, q: FromQuery[str] = "") -> Template:
         """Type-ahead: the directory entries matching what was typed, as a fragment of the form."""
         return Template(
             "manage/partials/people_matches.html",

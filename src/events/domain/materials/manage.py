@@ -21,7 +21,7 @@ from ...config import Settings
 from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Presentation, Visibility
 from ...storage import Storage
 from ...web.csrf import FORM_FIELD, verify_token
-from ...web.deps import Db, StorageDep
+from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import ReceivedForm, receive_form
 from ..accounts.auth import event_access, signed_in
 from ..audit import Actor
@@ -121,7 +121,7 @@ class MaterialManagement(Controller):
         presentation_id: FromPath[int],
         db: Db,
         storage: StorageDep,
-        settings: Settings,
+        settings: SettingsDep,
     ) -> Response:
         event = await load_event(db, event_id)
         presentation = await load_in_event(db, Presentation, presentation_id, event_id)
@@ -148,7 +148,7 @@ class MaterialManagement(Controller):
         event_id: FromPath[int],
         db: Db,
         storage: StorageDep,
-        settings: Settings,
+        settings: SettingsDep,
     ) -> Response:
         event = await load_event(db, event_id)
         back = f"/manage/events/{event_id}#documents"
@@ -208,7 +208,7 @@ class MaterialManagement(Controller):
         material_id: FromPath[int],
         db: Db,
         storage: StorageDep,
-        settings: Settings,
+        settings: SettingsDep,
     ) -> Response:
         event = await load_event(db, event_id)
         material = await load_in_event(db, Material, material_id, event_id)
