@@ -168,3 +168,72 @@ def count_statements() -> Iterator[StatementCounter]:
         yield counter
     finally:
         event.remove(Engine, "before_cursor_execute", counter)
+
+
+# --- signed-in users ------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Accounts:
+    """Users of every role; ``organiser`` is granted the demo event, ``outsider`` another event."""
+
+    admin: str = "admin@example.org"
+    staff: str = "staff@example.org"
+    organiser: str = "organiser@example.org"
+    outsider: str = "outsider@example.org"
+    event_id: int = 0
+    other_event_id: int = 0
+
+
+@pytest.fixture
+def accounts(demo: Database) -> Accounts:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from events.domain.accounts.service import create_user, set_grant
+    from events.domain.audit import COMMAND_LINE
+    from events.domain.events.service import create_event
+    from events.models import LearningEvent, Role
+
+    async def make(session: AsyncSession, _storage: Storage) -> Accounts:
+        found = Accounts()
+        event = await session.scalar(select(LearningEvent))
+        other = await create_event(
+            session, COMMAND_LINE, title="Another Event", start_date=dt.date(2010, 1, 1)
+        )
+        for email, role in (
+            (found.admin, Role.ADMIN),
+            (found.staff, Role.STAFF),
+            (found.organiser, Role.ORGANISER),
+            (found.outsider, Role.ORGANISER),
+        ):
+            user = await create_user(session, COMMAND_LINE, email=email, password=PASSWORD, role=role)
+            if email == found.organiser:
+                await set_grant(session, COMMAND_LINE, user, event, granted=True)
+            if email == found.outsider:
+                await set_grant(session, COMMAND_LINE, user, other, granted=True)
+        found.event_id, found.other_event_id = event.id, other.id
+        return found
+
+    return demo.run(make)
+
+
+def csrf_token(client: TestClient, path: str = "/manage/login") -> str:
+    """The CSRF token a form on ``path`` carries (and the cookie it goes with, kept by the client)."""
+    import re
+
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token in the form of {path}"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    response = client.post(
+        "/manage/login",
+        data={"email": email, "password": password, "_csrf_token": csrf_token(client), "next": "/manage"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
