@@ -1,0 +1,111 @@
+"""Every management route for every kind of visitor: the exact status of each cell."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from events.models import EventSession, Material, Presentation, SpeakerLink
+from tests.conftest import csrf_token, sign_in
+
+ROLES = ["anonymous", "outsider", "organiser", "staff", "admin"]
+PDF = ("deck.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")
+
+# (method, path, form data or "upload", status for those allowed). Event-scoped paths answer 403 to an
+# organiser of another event; everything answers anonymous visitors with a redirect to sign in.
+# Deleting comes last so that every route finds what it works on.
+ROUTES = [
+    ("GET", "/manage", None, 200),
+    ("GET", "/manage/events/new", None, 200),
+    ("GET", "/manage/people/search?q=mc", None, 200),
+    ("GET", "/manage/events/{e}", None, 200),
+    ("GET", "/manage/events/{e}/edit", None, 200),
+    ("GET", "/manage/events/{e}/sessions/{s}/edit", None, 200),
+    ("GET", "/manage/events/{e}/sessions/{s}/delete", None, 200),
+    ("GET", "/manage/events/{e}/presentations/{p}", None, 200),
+    ("GET", "/manage/events/{e}/presentations/{p}/delete", None, 200),
+    ("GET", "/manage/events/{e}/materials/{m}", None, 200),
+    ("GET", "/manage/events/{e}/materials/{m}/versions/{v}/file", None, 200),
+    ("POST", "/manage/events/{e}/edit", {"title": "Renamed", "start_date": "2003-09-22"}, 302),
+    ("POST", "/manage/events/{e}/status", {"status": "archived"}, 302),
+    ("POST", "/manage/events/{e}/sessions", {"title": "Extra session"}, 302),
+    ("POST", "/manage/events/{e}/sessions/{s}/edit", {"title": "Renamed session"}, 302),
+    ("POST", "/manage/events/{e}/sessions/{s}/move", {"direction": "down"}, 302),
+    ("POST", "/manage/events/{e}/presentations", {"title": "Extra talk"}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/edit", {"title": "Renamed talk"}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/move", {"direction": "down"}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/speakers", {"given_name": "Ann", "family_name": "Other"}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/speakers/{l}/edit", {"job_title": "Chair"}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/materials", "upload", 303),
+    ("POST", "/manage/events/{e}/materials", "upload", 303),
+    ("POST", "/manage/events/{e}/materials/link", {"url": "https://example.org/report"}, 303),
+    ("POST", "/manage/events/{e}/materials/{m}/versions", "upload", 303),
+    ("POST", "/manage/events/{e}/materials/{m}/versions/{v}/restore", {}, 303),
+    ("POST", "/manage/events/{e}/materials/{m}/settings", {"visibility": "public", "kind": "slides"}, 303),
+    ("POST", "/manage/events/{e}/presentations/{p}/speakers/{l}/remove", {}, 302),
+    ("POST", "/manage/events/{e}/sessions/{s}/delete", {}, 302),
+    ("POST", "/manage/events/{e}/sessions/{s}/restore", {}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/delete", {}, 302),
+    ("POST", "/manage/events/{e}/presentations/{p}/restore", {}, 302),
+    ("POST", "/manage/events/{e}/materials/{m}/delete", {}, 303),
+    ("POST", "/manage/events/new", {"title": "Brand New", "start_date": "2030-01-01"}, 302),
+]
+UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc"}
+
+
+def _ids(db, event_id):
+    async def find(session, _storage):
+        first = lambda model, *where: session.scalar(select(model.id).where(*where).order_by(model.id).limit(1))  # noqa: E731
+        presentation = await first(Presentation, Presentation.event_id == event_id)
+        material = await session.scalar(select(Material).where(Material.presentation_id == presentation))
+        return {
+            "e": event_id,
+            "s": await first(EventSession, EventSession.event_id == event_id),
+            "p": presentation,
+            "l": await first(SpeakerLink, SpeakerLink.presentation_id == presentation),
+            "m": material.id,
+            "v": material.current_version_id,
+        }
+
+    return db.run(find)
+
+
+def test_every_management_route_is_in_the_matrix(client):
+    listed = {re.sub(r"\{\w\}", "{}", path.split("?")[0]) for _, path, _, _ in ROUTES}
+    routes = {
+        re.sub(r"\{[^}]+\}", "{}", route.path)
+        for route in client.app.routes
+        if route.path.startswith("/manage") and route.path not in ("/manage/login", "/manage/logout")
+    }
+    assert routes <= listed, f"routes missing from the permission matrix: {routes - listed}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(accounts, db, client, role):
+    ids = _ids(db, accounts.event_id)
+    if role != "anonymous":
+        sign_in(client, getattr(accounts, role))
+    token = csrf_token(client)
+    cells = []
+    for method, template, data, allowed in ROUTES:
+        path = template.format(**ids)
+        if method == "GET":
+            response = client.get(path, follow_redirects=False)
+        elif data == "upload":
+            response = client.post(path, files={"files": PDF}, data={"_csrf_token": token}, follow_redirects=False)
+        else:
+            response = client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+        if role == "anonymous":
+            expected = 302
+        elif role == "outsider" and template not in UNSCOPED:
+            expected = 403
+        else:
+            expected = allowed
+        location = response.headers.get("location", "")
+        if role == "anonymous":
+            assert location.startswith("/manage/login?next="), f"{method} {path} did not send {role} to sign in"
+        cells.append((method, template, response.status_code, expected))
+    wrong = [cell for cell in cells if cell[2] != cell[3]]
+    assert wrong == [], f"{role}: (method, route, got, expected) {wrong}"
