@@ -36,7 +36,12 @@ ROUTES = [
     ("POST", "/manage/events/{e}/presentations", {"title": "Extra talk"}, 302),
     ("POST", "/manage/events/{e}/presentations/{p}/edit", {"title": "Renamed talk"}, 302),
     ("POST", "/manage/events/{e}/presentations/{p}/move", {"direction": "down"}, 302),
-    ("POST", "/manage/events/{e}/presentations/{p}/speakers", {"given_name": "Ann", "family_name": "Other"}, 302),
+    (
+        "POST",
+        "/manage/events/{e}/presentations/{p}/speakers",
+        {"given_name": "Ann", "family_name": "Other"},
+        302,
+    ),
     ("POST", "/manage/events/{e}/presentations/{p}/speakers/{l}/edit", {"job_title": "Chair"}, 302),
     ("POST", "/manage/events/{e}/presentations/{p}/materials", "upload", 303),
     ("POST", "/manage/events/{e}/materials", "upload", 303),
@@ -57,7 +62,9 @@ UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc"}
 
 def _ids(db, event_id):
     async def find(session, _storage):
-        first = lambda model, *where: session.scalar(select(model.id).where(*where).order_by(model.id).limit(1))  # noqa: E731
+        def first(model, *where):
+            return session.scalar(select(model.id).where(*where).order_by(model.id).limit(1))
+
         presentation = await first(Presentation, Presentation.event_id == event_id)
         material = await session.scalar(select(Material).where(Material.presentation_id == presentation))
         return {
@@ -94,7 +101,9 @@ def test_permission_matrix(accounts, db, client, role):
         if method == "GET":
             response = client.get(path, follow_redirects=False)
         elif data == "upload":
-            response = client.post(path, files={"files": PDF}, data={"_csrf_token": token}, follow_redirects=False)
+            response = client.post(
+                path, files={"files": PDF}, data={"_csrf_token": token}, follow_redirects=False
+            )
         else:
             response = client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
         if role == "anonymous":
@@ -105,7 +114,9 @@ def test_permission_matrix(accounts, db, client, role):
             expected = allowed
         location = response.headers.get("location", "")
         if role == "anonymous":
-            assert location.startswith("/manage/login?next="), f"{method} {path} did not send {role} to sign in"
+            assert location.startswith("/manage/login?next="), (
+                f"{method} {path} did not send {role} to sign in"
+            )
         cells.append((method, template, response.status_code, expected))
     wrong = [cell for cell in cells if cell[2] != cell[3]]
     assert wrong == [], f"{role}: (method, route, got, expected) {wrong}"

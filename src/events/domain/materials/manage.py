@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -103,7 +103,7 @@ def _refused(request: Request, message: str, back: str) -> Response:
 def _uploaded(request: Request, names: list[str], back: str) -> Response:
     message = "Uploaded " + ", ".join(f"“{n}”" for n in names) + "."
     if "application/json" in request.headers.get("accept", ""):
-        return Response({"uploaded": names, "next": back})
+        return Response({"uploaded": names, "next": back}, status_code=HTTP_200_OK)
     flash(request, message, category="success")
     return Redirect(back, status_code=303)
 
