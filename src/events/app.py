@@ -14,6 +14,8 @@ from .config import Settings, get_settings
 from .db import PublicReads, sqlalchemy_config
 from .domain.accounts.auth import session_auth
 from .domain.accounts.manage import SignInPages
+from .domain.accounts.users import UserAdministration
+from .domain.audit.manage import AuditLog
 from .domain.events.manage import EventManagement
 from .domain.events.public import EventPages
 from .domain.materials.manage import MaterialManagement
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SignInPages,
             EventManagement,
             MaterialManagement,
+            AuditLog,
+            UserAdministration,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[

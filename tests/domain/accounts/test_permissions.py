@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from events.models import EventSession, Material, Presentation, SpeakerLink
+from events.models import EventSession, Material, Presentation, SpeakerLink, User
 from tests.conftest import csrf_token, sign_in
 
 ROLES = ["anonymous", "outsider", "organiser", "staff", "admin"]
@@ -20,6 +20,16 @@ ROUTES = [
     ("GET", "/manage", None, 200),
     ("GET", "/manage/events/new", None, 200),
     ("GET", "/manage/people/search?q=mc", None, 200),
+    ("GET", "/manage/audit", None, 200),
+    ("GET", "/manage/users", None, 200),
+    ("GET", "/manage/users/{u}", None, 200),
+    ("POST", "/manage/users/{u}", {"role": "organiser", "is_active": "1", "event_{e}": "{e}"}, 302),
+    (
+        "POST",
+        "/manage/users",
+        {"email": "new.person@example.org", "password": "long enough password", "role": "staff"},
+        302,
+    ),
     ("GET", "/manage/events/{e}", None, 200),
     ("GET", "/manage/events/{e}/edit", None, 200),
     ("GET", "/manage/events/{e}/sessions/{s}/edit", None, 200),
@@ -57,7 +67,8 @@ ROUTES = [
     ("POST", "/manage/events/{e}/materials/{m}/delete", {}, 303),
     ("POST", "/manage/events/new", {"title": "Brand New", "start_date": "2030-01-01"}, 302),
 ]
-UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc"}
+UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc", "/manage/audit"}
+ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
 
 
 def _ids(db, event_id):
@@ -74,6 +85,7 @@ def _ids(db, event_id):
             "l": await first(SpeakerLink, SpeakerLink.presentation_id == presentation),
             "m": material.id,
             "v": material.current_version_id,
+            "u": await session.scalar(select(User.id).where(User.email == "organiser@example.org")),
         }
 
     return db.run(find)
@@ -105,9 +117,12 @@ def test_permission_matrix(accounts, db, client, role):
                 path, files={"files": PDF}, data={"_csrf_token": token}, follow_redirects=False
             )
         else:
-            response = client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False)
+            form = {key.format(**ids): str(value).format(**ids) for key, value in data.items()}
+            response = client.post(path, data={**form, "_csrf_token": token}, follow_redirects=False)
         if role == "anonymous":
             expected = 302
+        elif template in ADMIN_ONLY and role != "admin":
+            expected = 403
         elif role == "outsider" and template not in UNSCOPED:
             expected = 403
         else:

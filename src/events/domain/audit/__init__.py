@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..models import AuditEntry
+from ...models import AuditEntry
 
 
 @dataclass(frozen=True)
