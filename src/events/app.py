@@ -18,6 +18,7 @@ from .domain.accounts.users import UserAdministration
 from .domain.audit.manage import AuditLog
 from .domain.events.manage import EventManagement
 from .domain.events.public import EventPages
+from .domain.materials.invited import InvitedUpload
 from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
 from .domain.people.public import PeoplePages
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MaterialManagement,
             AuditLog,
             UserAdministration,
+            InvitedUpload,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[

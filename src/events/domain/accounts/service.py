@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from ...models import EventGrant, LearningEvent, LoginThrottle, Role, User
+from ...models import (
+    EventGrant,
+    LearningEvent,
+    LoginThrottle,
+    Person,
+    Presentation,
+    Role,
+    UploadInvitation,
+    User,
+)
 from ..audit import Actor, created_fields, record
 
 _hasher = PasswordHasher()
@@ -152,3 +164,62 @@ async def granted_event_ids(session: AsyncSession, user_id: int) -> frozenset[in
 
 async def count_users(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(User)) or 0
+
+
+# --- upload invitations -----------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_invitation(
+    session: AsyncSession,
+    actor: Actor,
+    presentation: Presentation,
+    *,
+    expires_at: dt.datetime,
+    person: Person | None = None,
+) -> tuple[UploadInvitation, str]:
+    """An upload link for one presentation; the token is returned once and only its hash is kept."""
+    if expires_at <= dt.datetime.now(dt.UTC):
+        raise AccountError("The link must be valid until a date in the future.")
+    token = secrets.token_urlsafe(32)
+    invitation = UploadInvitation(
+        presentation_id=presentation.id,
+        person_id=person.id if person else None,
+        token_hash=_token_hash(token),
+        expires_at=expires_at,
+        created_by_id=actor.user_id,
+    )
+    session.add(invitation)
+    await session.flush()
+    record(session, actor, "invite", invitation, event_id=presentation.event_id,
+           summary=f"Created an upload link for {presentation.title}" + (f" addressed to {person.full_name}" if person else ""),
+           changes=created_fields(presentation_id=presentation.id, person_id=invitation.person_id, expires_at=expires_at))  # fmt: skip
+    return invitation, token
+
+
+async def revoke_invitation(
+    session: AsyncSession, actor: Actor, invitation: UploadInvitation, *, event_id: int
+) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = dt.datetime.now(dt.UTC)
+        record(session, actor, "revoke", invitation, event_id=event_id, summary="Revoked an upload link")
+        await session.flush()
+
+
+async def valid_invitation(session: AsyncSession, token: str, now: dt.datetime) -> UploadInvitation | None:
+    """The live invitation behind a token, or None (unknown, revoked, expired, or its talk deleted)."""
+    if not token or len(token) > 200:
+        return None
+    invitation = await session.scalar(
+        select(UploadInvitation)
+        .where(UploadInvitation.token_hash == _token_hash(token))
+        .options(selectinload(UploadInvitation.presentation), selectinload(UploadInvitation.person))
+    )
+    if invitation is None or invitation.revoked_at is not None or invitation.expires_at <= now:
+        return None
+    if invitation.presentation.deleted_at is not None:
+        return None
+    return invitation

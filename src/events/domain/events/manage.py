@@ -24,10 +24,12 @@ from ...models import (
     Person,
     Presentation,
     SpeakerLink,
+    UploadInvitation,
 )
-from ...web.deps import Db
+from ...web.deps import Db, SettingsDep
+from ..accounts import service as accounts
 from ..accounts.auth import SignedIn, current_user, event_access, signed_in
-from ..accounts.service import set_grant
+from ..accounts.service import AccountError, set_grant
 from ..audit import Actor
 from ..people import service as people
 from ..text import fold
@@ -440,10 +442,87 @@ class EventManagement(Controller):
             )
         )
         matches = await search_people(db, q) if q else []
+        invitations = list(
+            await db.scalars(
+                select(UploadInvitation)
+                .where(UploadInvitation.presentation_id == item.id)
+                .options(selectinload(UploadInvitation.person))
+                .order_by(UploadInvitation.created_at.desc())
+            )
+        )
         return Template(
             "manage/presentation.html",
-            context={"event": event, "item": item, "sessions": sessions, "q": q or "", "matches": matches},
+            context={"event": event, "item": item, "sessions": sessions, "q": q or "", "matches": matches,
+                     "invitations": invitations, "now": dt.datetime.now(dt.UTC),
+                     "default_expiry": (dt.date.today() + dt.timedelta(days=30)).isoformat()},
+        )  # fmt: skip
+
+    @post("/events/{event_id:int}/presentations/{presentation_id:int}/invitations", name="manage_invitation_create",
+          guards=[event_access], status_code=200)  # fmt: skip
+    async def create_invitation(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        presentation_id: FromPath[int],
+        data: Form,
+        db: Db,
+        settings: SettingsDep,
+    ) -> Template | Redirect:
+        event = await load_event(db, event_id)
+        item = await load_in_event(db, Presentation, presentation_id, event_id)
+        person = None
+        if _text(data, "person_id"):
+            person = await db.scalar(
+                select(Person).join(SpeakerLink, SpeakerLink.person_id == Person.id)
+                .where(SpeakerLink.presentation_id == item.id, Person.id == int(data["person_id"]))
+            )  # fmt: skip
+        errors: dict[str, str] = {}
+        until = _date(data, "expires_on", errors, required=True)
+        back = f"/manage/events/{event_id}/presentations/{presentation_id}#invitations"
+        if errors or until is None:
+            flash(request, "Please choose until when the link is valid.", category="error")
+            return Redirect(back)
+        expires_at = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+        try:
+            invitation, token = await accounts.create_invitation(
+                db, actor_of(request), item, expires_at=expires_at, person=person
+            )
+        except AccountError as error:
+            flash(request, str(error), category="error")
+            return Redirect(back)
+        # The link is shown once, here; only a hash of its token is kept.
+        return Template(
+            "manage/invitation_created.html",
+            context={
+                "event": event,
+                "item": item,
+                "person": person,
+                "invitation": invitation,
+                "link": f"{settings.public_url}/upload/{token}",
+            },
         )
+
+    @post("/events/{event_id:int}/presentations/{presentation_id:int}/invitations/{invitation_id:int}/revoke",
+          name="manage_invitation_revoke", guards=[event_access])  # fmt: skip
+    async def revoke_invitation(
+        self,
+        request: Request,
+        event_id: FromPath[int],
+        presentation_id: FromPath[int],
+        invitation_id: FromPath[int],
+        db: Db,
+    ) -> Redirect:
+        await load_in_event(db, Presentation, presentation_id, event_id)
+        invitation = await db.scalar(
+            select(UploadInvitation).where(
+                UploadInvitation.id == invitation_id, UploadInvitation.presentation_id == presentation_id
+            )
+        )
+        if invitation is None:
+            raise NotFoundException("There is no such upload link.")
+        await accounts.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
+        flash(request, "Revoked the upload link: it no longer works.", category="success")
+        return Redirect(f"/manage/events/{event_id}/presentations/{presentation_id}#invitations")
 
     @post(
         "/events/{event_id:int}/presentations/{presentation_id:int}/edit",

@@ -92,7 +92,7 @@ async def store_uploads(
         form.discard()  # whatever was not adopted into storage
 
 
-def _refused(request: Request, message: str, back: str) -> Response:
+def refused_response(request: Request, message: str, back: str) -> Response:
     """Without JavaScript the organiser lands back on the page with the reason; with it, gets the text."""
     if "application/json" in request.headers.get("accept", ""):
         return Response({"error": message}, status_code=HTTP_400_BAD_REQUEST)
@@ -100,7 +100,7 @@ def _refused(request: Request, message: str, back: str) -> Response:
     return Redirect(back, status_code=303)
 
 
-def _uploaded(request: Request, names: list[str], back: str) -> Response:
+def uploaded_response(request: Request, names: list[str], back: str) -> Response:
     message = "Uploaded " + ", ".join(f"“{n}”" for n in names) + "."
     if "application/json" in request.headers.get("accept", ""):
         return Response({"uploaded": names, "next": back}, status_code=HTTP_200_OK)
@@ -138,8 +138,8 @@ class MaterialManagement(Controller):
             )
         except UploadRefused as refused:
             await db.rollback()
-            return _refused(request, str(refused), back)
-        return _uploaded(request, names, back)
+            return refused_response(request, str(refused), back)
+        return uploaded_response(request, names, back)
 
     @post("/materials", name="manage_upload_event", **UPLOAD_OPTIONS)
     async def upload_to_event(
@@ -158,8 +158,8 @@ class MaterialManagement(Controller):
             )
         except UploadRefused as refused:
             await db.rollback()
-            return _refused(request, str(refused), back)
-        return _uploaded(request, names, back)
+            return refused_response(request, str(refused), back)
+        return uploaded_response(request, names, back)
 
     @post("/materials/link", name="manage_link")
     async def add_link(self, request: Request, event_id: FromPath[int], data: Form, db: Db) -> Redirect:
@@ -226,8 +226,8 @@ class MaterialManagement(Controller):
             )
         except UploadRefused as refused:
             await db.rollback()
-            return _refused(request, str(refused), back)
-        return _uploaded(request, names, back)
+            return refused_response(request, str(refused), back)
+        return uploaded_response(request, names, back)
 
     @post("/materials/{material_id:int}/versions/{version_id:int}/restore", name="manage_version_restore")
     async def restore_version(

@@ -1,0 +1,96 @@
+"""Speakers upload their own slides through an invitation link, without an account (/upload/{token})."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...models import LearningEvent, Material
+from ...web.deps import Db, SettingsDep, StorageDep
+from ..accounts.service import valid_invitation
+from ..audit import Actor
+from .manage import UPLOAD_OPTIONS, UploadRefused, refused_response, store_uploads, uploaded_response
+
+NOT_VALID = "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."
+
+
+class InvitedUpload(Controller):
+    path = "/upload/{token:str}"
+    include_in_schema = False
+
+    async def _context(self, db: Db, token: str):  # noqa: ANN202
+        invitation = await valid_invitation(db, token, dt.datetime.now(dt.UTC))
+        if invitation is None:
+            raise NotFoundException(NOT_VALID)
+        event = await db.get_one(LearningEvent, invitation.presentation.event_id)
+        return invitation, event
+
+    @get("", name="invited_upload")
+    async def page(self, token: FromPath[str], db: Db) -> Template:
+        invitation, event = await self._context(db, token)
+        materials = list(
+            await db.scalars(
+                select(Material)
+                .where(Material.presentation_id == invitation.presentation_id, Material.deleted_at.is_(None))
+                .options(selectinload(Material.current_version))
+                .order_by(Material.position)
+            )
+        )
+        return Template(
+            "invited_upload.html",
+            context={
+                "invitation": invitation,
+                "presentation": invitation.presentation,
+                "event": event,
+                "materials": materials,
+                "token": token,
+            },
+        )
+
+    @post("", name="invited_upload_post", **UPLOAD_OPTIONS)
+    async def upload(
+        self, request: Request, token: FromPath[str], db: Db, storage: StorageDep, settings: SettingsDep
+    ) -> Response:
+        invitation, event = await self._context(db, token)
+        actor = Actor(label="by invitation")
+        try:
+            names, _ = await store_uploads(request, db, storage, settings, actor, event=event,
+                                           presentation=invitation.presentation, invitation_id=invitation.id)  # fmt: skip
+        except UploadRefused as refused:
+            await db.rollback()
+            return refused_response(request, str(refused), f"/upload/{token}")
+        return uploaded_response(request, names, f"/upload/{token}")
+
+    @post("/materials/{material_id:int}", name="invited_replace", **UPLOAD_OPTIONS)
+    async def replace(
+        self,
+        request: Request,
+        token: FromPath[str],
+        material_id: FromPath[int],
+        db: Db,
+        storage: StorageDep,
+        settings: SettingsDep,
+    ) -> Response:
+        invitation, event = await self._context(db, token)
+        material = await db.scalar(
+            select(Material).where(
+                Material.id == material_id,
+                Material.presentation_id == invitation.presentation_id,
+                Material.deleted_at.is_(None),
+            )
+        )
+        if material is None:
+            raise NotFoundException("This link does not reach that file.")
+        try:
+            names, _ = await store_uploads(request, db, storage, settings, Actor(label="by invitation"), event=event,
+                                           presentation=invitation.presentation, material=material, invitation_id=invitation.id)  # fmt: skip
+        except UploadRefused as refused:
+            await db.rollback()
+            return refused_response(request, str(refused), f"/upload/{token}")
+        return uploaded_response(request, names, f"/upload/{token}")
