@@ -650,7 +650,11 @@ class EventManagement(Controller):
             if not given or not family:
                 flash(request, "A new person needs a given name and a family name.", category="error")
                 return Redirect(back + "#speakers")
-            person = await people.create_person(db, actor, given_name=given, family_name=family)
+            # A new person's title and organisation are also their current ones in the directory.
+            person = await people.create_person(
+                db, actor, given_name=given, family_name=family, job_title=_text(data, "job_title"),
+                organisation=await self._organisation(db, _text(data, "organisation")),
+            )  # fmt: skip
         if await db.scalar(
             select(SpeakerLink.id).where(
                 SpeakerLink.presentation_id == item.id, SpeakerLink.person_id == person.id
