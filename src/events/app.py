@@ -31,9 +31,7 @@ from .web.page_cache import PageCache
 from .web.templating import template_config
 
 # The session, sign-in and CSRF middlewares' exclude patterns match every public path on purpose.
-warnings.filterwarnings(
-    "ignore", message="Middleware 'SessionAuthMiddleware' exclude pattern", category=Warning
-)
+warnings.filterwarnings("ignore", message=r"Middleware '\w+' exclude pattern", category=Warning)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

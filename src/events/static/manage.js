@@ -18,7 +18,7 @@ document.querySelectorAll("input[data-typeahead]").forEach((input) => {
       target.innerHTML = await response.text();
       if (create) {
         create.hidden = false;
-        const words = query.split(/\s+/);
+        const words = query.split(/\s+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1));
         const given = document.getElementById("given_name");
         const family = document.getElementById("family_name");
         if (given && family) { family.value = words.pop(); given.value = words.join(" "); }

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import select
 
+from events.domain.accounts.service import create_invitation
+from events.domain.audit import COMMAND_LINE
 from events.models import EventSession, Material, Presentation, SpeakerLink, User
 from tests.conftest import csrf_token, sign_in
 
+LATER = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
 ROLES = ["anonymous", "outsider", "organiser", "staff", "admin"]
 PDF = ("deck.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")
 
@@ -59,6 +63,8 @@ ROUTES = [
     ("POST", "/manage/events/{e}/materials/{m}/versions", "upload", 303),
     ("POST", "/manage/events/{e}/materials/{m}/versions/{v}/restore", {}, 303),
     ("POST", "/manage/events/{e}/materials/{m}/settings", {"visibility": "public", "kind": "slides"}, 303),
+    ("POST", "/manage/events/{e}/presentations/{p}/invitations", {"expires_on": "2099-01-01"}, 200),
+    ("POST", "/manage/events/{e}/presentations/{p}/invitations/{i}/revoke", {}, 302),
     ("POST", "/manage/events/{e}/presentations/{p}/speakers/{l}/remove", {}, 302),
     ("POST", "/manage/events/{e}/sessions/{s}/delete", {}, 302),
     ("POST", "/manage/events/{e}/sessions/{s}/restore", {}, 302),
@@ -86,6 +92,11 @@ def _ids(db, event_id):
             "m": material.id,
             "v": material.current_version_id,
             "u": await session.scalar(select(User.id).where(User.email == "organiser@example.org")),
+            "i": (
+                await create_invitation(
+                    session, COMMAND_LINE, await session.get(Presentation, presentation), expires_at=LATER
+                )
+            )[0].id,
         }
 
     return db.run(find)

@@ -30,10 +30,18 @@ class SignInPages(Controller):
     include_in_schema = False
 
     @get("/login", name="login")
-    async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:  # noqa: A002
+    async def login_page(
+        self,
+        request: Request,
+        next: FromQuery[str | None] = None,
+        signed_out: FromQuery[bool] = False,  # noqa: A002
+    ) -> Template | Redirect:
         if (request.scope.get("session") or {}).get("user_id"):  # already signed in
             return Redirect(_safe_next(next))
-        return Template("manage/login.html", context={"next": _safe_next(next), "email": "", "error": None})
+        return Template(
+            "manage/login.html",
+            context={"next": _safe_next(next), "email": "", "error": None, "signed_out": signed_out},
+        )
 
     @post("/login", name="login_post")
     async def login(self, request: Request, data: Form, db: Db) -> Response:
@@ -64,4 +72,4 @@ class SignInPages(Controller):
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
         request.clear_session()
-        return Redirect("/")
+        return Redirect("/manage/login?signed_out=1")

@@ -102,9 +102,9 @@ def refused_response(request: Request, message: str, back: str) -> Response:
 
 def uploaded_response(request: Request, names: list[str], back: str) -> Response:
     message = "Uploaded " + ", ".join(f"“{n}”" for n in names) + "."
+    flash(request, message, category="success")  # shown after the redirect, or the script's reload
     if "application/json" in request.headers.get("accept", ""):
         return Response({"uploaded": names, "next": back}, status_code=HTTP_200_OK)
-    flash(request, message, category="success")
     return Redirect(back, status_code=303)
 
 
