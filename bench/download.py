@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy import select
+
 from events.config import Settings
 from events.db import migrate, sqlalchemy_config
 from events.demo import load_demo
@@ -29,7 +31,6 @@ from events.domain.audit import COMMAND_LINE
 from events.domain.materials.service import add_file_material
 from events.models import LearningEvent
 from events.storage import create_storage
-from sqlalchemy import select
 
 MIB = 1024 * 1024
 

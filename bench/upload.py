@@ -1,20 +1,27 @@
-"""Upload streaming: send a large multipart upload and watch the server's memory while it is received.
+"""Upload streaming: send a large upload through the real server and route, and watch the server's memory.
 
     .venv/bin/python bench/upload.py [--size-mib 1024]
 
-Serves bench/_upload_app.py with uvicorn and posts one file of the given size, generated on the fly,
-to its two routes: the streamed path (receive_form, then storage.adopt) and Litestar's UploadFile
-form parsing (then storage.save). Prints the throughput, the server's CPU time, and its RSS before and
-at its peak during each upload. Target for the streamed path: RSS growth <= 20 MiB.
+Sets up a temporary data folder with the `events` command (db upgrade, demo, create-user), serves
+`events.app:create_app` with uvicorn and one worker, signs in, and posts a PDF of the given size, generated
+on the fly, to POST /manage/events/1/materials: once with a Content-Length, once with chunked transfer
+encoding. Prints the throughput, the server's CPU time and its RSS before and at its peak during each
+upload, then downloads each stored file from its public URL to check its size and SHA-256. Target: RSS
+growth <= 20 MiB per upload. For reference, it then posts the same body to Litestar's own UploadFile form
+parsing, served by the bench-only app in bench/_upload_app.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import http.client
+import http.cookiejar
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -24,13 +31,25 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 MIB = 1024 * 1024
+HOST = "127.0.0.1"  # loopback only
 BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+EVENTS = Path(sys.executable).parent / "events"  # the project's command, beside this interpreter
+EVENT_ID = 1  # the demo event (published, so its documents have public download URLs)
+EMAIL = "bench@example.org"
 BOUNDARY = "bench-upload-boundary-5f0c7d2e"
+PDF_HEAD = b"%PDF-1.4\n"  # what filetypes.detect_file looks for; the rest of the file is random bytes
+SEND_BLOCK = MIB  # the client sends the body 1 MiB at a time
 TARGET_GROWTH_MIB = 20
+Check = tuple[str, bool, str]  # what is checked, whether it passed, the figure
+# No proxy from the environment: every request goes straight to the loopback server.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def rss_kib(pid: int) -> int:
@@ -45,151 +64,315 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (
+                entry.name.isdigit()
+                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid
+            ):
+                pids.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return pids
+
+
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         return sock.getsockname()[1]
 
 
-class Body:
-    """A multipart body with one text field and one file of `blocks` copies of `block`, never held whole."""
+def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "uvicorn", target, "--factory", "--workers", "1", "--host", HOST,
+        "--port", str(port), "--log-level", "warning",
+    ]  # fmt: skip
+    # A new session puts uvicorn in its own process group, stopped as a whole.
+    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, start_new_session=True)
 
-    def __init__(self, block: bytes, blocks: int) -> None:
-        self.block, self.blocks = block, blocks
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_ready(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
+        try:
+            DIRECT.open(f"http://{HOST}:{port}/", timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # 404 or 405: the server answers
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer within {timeout} s")
+
+
+def events_command(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    done = subprocess.run([str(EVENTS), *args], env=env, input=stdin, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"events {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+
+
+class Body:
+    """A multipart body with a `kind` field and one PDF of `blocks` MiB, generated as it is sent."""
+
+    def __init__(self, blocks: int, filename: str, field: str = "files") -> None:
+        self.block = os.urandom(SEND_BLOCK)
+        self.first = PDF_HEAD + self.block[len(PDF_HEAD) :]
+        self.blocks = blocks
+        self.filename = filename
         self.head = (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBench upload\r\n'
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="data"; filename="recording.mp4"\r\n'
-            "Content-Type: video/mp4\r\n\r\n"
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npaper\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
         ).encode()
         self.tail = f"\r\n--{BOUNDARY}--\r\n".encode()
-        self.file_size = len(block) * blocks
+        self.file_size = SEND_BLOCK * blocks
         self.length = len(self.head) + self.file_size + len(self.tail)
+        self.sha256 = hashlib.sha256()
+        for chunk in self.file_chunks():
+            self.sha256.update(chunk)
 
-    def sha256(self) -> str:
-        digest = hashlib.sha256()
-        for _ in range(self.blocks):
-            digest.update(self.block)
-        return digest.hexdigest()
-
-    def __iter__(self):
-        yield self.head
-        for _ in range(self.blocks):
+    def file_chunks(self) -> Iterator[bytes]:
+        yield self.first
+        for _ in range(self.blocks - 1):
             yield self.block
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.head
+        yield from self.file_chunks()
         yield self.tail
 
 
-def upload(port: int, path: str, body: Body) -> tuple[dict, float]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    headers = {
-        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
-        "Content-Length": str(body.length),
-    }
-    started = time.perf_counter()
+class SignedIn:
+    """A browser-like client: cookies kept in a jar, signed in through the sign-in form."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://{HOST}:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.jar)
+        )
+
+    def page(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    @staticmethod
+    def csrf_token(page: str) -> str:
+        return html.unescape(re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1))
+
+    def sign_in(self, email: str, password: str) -> None:
+        token = self.csrf_token(self.page("/manage/login"))  # also sets the events_csrf cookie
+        form = {"email": email, "password": password, "_csrf_token": token, "next": "/manage"}
+        data = urllib.parse.urlencode(form).encode()
+        with self.opener.open(self.base + "/manage/login", data=data, timeout=30) as response:
+            if urllib.parse.urlsplit(response.url).path != "/manage":
+                raise RuntimeError(f"signing in ended on {response.url}")
+        if "events_session" not in self.cookies():
+            raise RuntimeError("signed in, but no events_session cookie")
+
+    def cookies(self) -> dict[str, str]:
+        return {cookie.name: cookie.value for cookie in self.jar}
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies().items())
+
+    def material_id(self, filename: str) -> int:
+        """The id of the event document named filename, from the event's management page."""
+        page = self.page(f"/manage/events/{EVENT_ID}")
+        pattern = rf'href="/manage/events/{EVENT_ID}/materials/(\d+)">{re.escape(html.escape(filename))}</a>'
+        return int(re.search(pattern, page).group(1))
+
+
+def post(port: int, path: str, body: Body, headers: dict[str, str], *, chunked: bool) -> tuple[int, bytes]:
+    """POST the body, streamed: with a Content-Length, or (chunked) without, which http.client then
+    sends with Transfer-Encoding: chunked."""
+    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}", **headers}
+    if not chunked:
+        headers["Content-Length"] = str(body.length)
+    connection = http.client.HTTPConnection(HOST, port, timeout=600)
     try:
-        connection.request("POST", path, body=iter(body), headers=headers)
+        connection.request("POST", path, body=iter(body), headers=headers, encode_chunked=chunked)
         response = connection.getresponse()
-        answer = response.read()
+        return response.status, response.read()
     finally:
         connection.close()
-    seconds = time.perf_counter() - started
-    if response.status != 200:
-        raise RuntimeError(f"{path} answered {response.status}: {answer[:500]!r}")
-    return json.loads(answer), seconds
 
 
-def measure(pid: int, port: int, path: str, body: Body) -> tuple[dict, float, int, int, float]:
-    """Upload once while sampling the server's RSS every 20 ms: answer, seconds, RSS before/peak, CPU."""
-    before = rss_kib(pid)
-    cpu_before = cpu_seconds(pid)
-    peak = before
+def measure(pid: int, send: Callable[[], tuple[int, bytes]]) -> dict:
+    """Run send() while sampling the server's RSS every 20 ms."""
+    before, cpu_before = rss_kib(pid), cpu_seconds(pid)
+    peak, samples = before, 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, samples
         while not done.is_set():
             peak = max(peak, rss_kib(pid))
+            samples += 1
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
+    started = time.perf_counter()
     try:
-        answer, seconds = upload(port, path, body)
+        status, answer = send()
     finally:
+        seconds = time.perf_counter() - started
         done.set()
         sampler.join()
-    return answer, seconds, before, peak, cpu_seconds(pid) - cpu_before
+    return {
+        "status": status,
+        "answer": answer,
+        "seconds": seconds,
+        "before": before,
+        "peak": peak,
+        "growth_mib": (peak - before) / 1024,
+        "samples": samples,
+        "cpu": cpu_seconds(pid) - cpu_before,
+    }
+
+
+def download(url: str) -> tuple[int, str]:
+    """Size and SHA-256 of a download, read 4 MiB at a time."""
+    digest, size = hashlib.sha256(), 0
+    with DIRECT.open(url, timeout=600) as response:
+        while chunk := response.read(4 * MIB):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def describe(label: str, body: Body, result: dict) -> str:
+    return (
+        f"{label:<16}{body.length / 1e6 / result['seconds']:7.1f} MB/s ({result['seconds']:5.2f} s, "
+        f"server CPU {result['cpu']:5.2f} s)  RSS before {result['before'] / 1024:6.1f} MiB, "
+        f"peak {result['peak'] / 1024:6.1f} MiB ({result['samples']} samples), growth {result['growth_mib']:5.1f} MiB"
+    )
+
+
+def bench_real_route(env: dict[str, str], args: argparse.Namespace, storage: Path) -> list[Check]:
+    password = secrets.token_urlsafe(16)
+    events_command(env, "db", "upgrade")
+    events_command(env, "demo")
+    events_command(env, "create-user", EMAIL, "--role", "admin", stdin=password + "\n")
+    print(f"data folder {env['EVENTS_DATA_DIR']}: events db upgrade, demo, create-user {EMAIL} --role admin")
+    port = free_port()
+    server = start_server("events.app:create_app", port, env)
+    try:
+        wait_ready(port, server)
+        processes = group_pids(server.pid)
+        print(
+            f"server: uvicorn events.app:create_app --factory --workers 1 on {HOST}:{port}, "
+            f"EVENTS_MAX_UPLOAD_MB={env['EVENTS_MAX_UPLOAD_MB']}; {len(processes)} process(es), "
+            f"the RSS is that of pid {server.pid} (with one worker, uvicorn serves in its own process)"
+        )
+        client = SignedIn(port)
+        client.sign_in(EMAIL, password)
+        path = f"/manage/events/{EVENT_ID}/materials"
+        token = client.csrf_token(client.page(f"/manage/events/{EVENT_ID}"))
+
+        def send(body: Body, chunked: bool) -> Callable[[], tuple[int, bytes]]:
+            headers = {"Accept": "application/json", "x-csrftoken": token, "Cookie": client.cookie_header()}
+            return lambda: post(port, path, body, headers, chunked=chunked)
+
+        status, answer = send(Body(1, "warm-up.pdf"), False)()  # load the code paths once
+        if status != 200:
+            raise RuntimeError(f"the warm-up upload was answered {status}: {answer[:500]!r}")
+        print(f"signed in as {EMAIL}; POST {path} with Accept: application/json and x-csrftoken")
+        print(f"uploading a {args.size_mib} MiB PDF ({PDF_HEAD!r} + random bytes), twice ...")
+
+        checks: list[Check] = []
+        for label, chunked in (("Content-Length", False), ("chunked", True)):
+            body = Body(args.size_mib, f"bench-{label.lower()}.pdf")
+            expected = body.sha256.hexdigest()
+            result = measure(server.pid, send(body, chunked))
+            if result["status"] != 200:
+                raise RuntimeError(f"{label}: answered {result['status']}: {result['answer'][:500]!r}")
+            uploaded = json.loads(result["answer"])["uploaded"]
+            material_id = client.material_id(body.filename)
+            size, sha256 = download(f"http://{HOST}:{port}/materials/{material_id}/{body.filename}")
+            intact = uploaded == [body.filename] and size == body.file_size and sha256 == expected
+            print(describe(label, body, result))
+            print(
+                f"{'':<16}stored as material {material_id}: GET /materials/{material_id}/{body.filename} gave "
+                f"{size:,} bytes, SHA-256 {'as sent' if sha256 == expected else 'DIFFERENT'}"
+            )
+            growth, limit = result["growth_mib"], TARGET_GROWTH_MIB
+            checks.append((f"{label}: RSS growth <= {limit} MiB", growth <= limit, f"{growth:.1f} MiB"))
+            checks.append((f"{label}: stored file has the sent size and SHA-256", intact, str(intact)))
+        leftovers = [*(storage / ".incoming").iterdir(), *Path(env["TMPDIR"]).iterdir()]
+        checks.append(
+            ("nothing left in staging or spooled to TMPDIR", not leftovers, f"{len(leftovers)} files")
+        )
+        return checks
+    finally:
+        stop_server(server)
+
+
+def bench_litestar_reference(folder: Path, env: dict[str, str], args: argparse.Namespace) -> None:
+    storage = folder / "reference"
+    env = {**env, "BENCH_UPLOAD_STORAGE": str(storage), "PYTHONPATH": str(BENCH_DIR)}
+    port = free_port()
+    server = start_server("_upload_app:create_app", port, env)
+    try:
+        wait_ready(port, server)
+        post(port, "/litestar", Body(1, "warm-up.pdf", field="data"), {}, chunked=False)
+        body = Body(args.size_mib, "reference.pdf", field="data")
+        result = measure(server.pid, lambda: post(port, "/litestar", body, {}, chunked=False))
+        if result["status"] != 200:
+            raise RuntimeError(f"/litestar answered {result['status']}: {result['answer'][:500]!r}")
+        stored = json.loads(result["answer"])
+        assert stored["size"] == body.file_size and stored["sha256"] == body.sha256.hexdigest(), stored
+        print(
+            "\nreference, NOT the production route: the bench-only app bench/_upload_app.py, Litestar's\n"
+            "UploadFile form parsing (spooled to TMPDIR) then storage.save(), no sign-in or checks, Content-Length:"
+        )
+        print(describe("Litestar form", body, result))
+    finally:
+        stop_server(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mib", type=int, default=1024)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the finally blocks stop the servers
     folder = Path(tempfile.mkdtemp(prefix="events-bench-upload-"))
-    storage_root = folder / "files"
-    (folder / "tmp").mkdir()  # Litestar spools UploadFiles under TMPDIR: keep them in our folder
+    (folder / "tmp").mkdir()  # TMPDIR of the servers: the real route must not spool anything there
     env = {
         **os.environ,
-        "BENCH_UPLOAD_STORAGE": str(storage_root),
-        "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
+        "EVENTS_DATA_DIR": str(folder / "data"),
+        "EVENTS_MAX_UPLOAD_MB": "2048",
+        "EVENTS_DEBUG": "off",
         "TMPDIR": str(folder / "tmp"),
     }
-    server = None
+    for name in ("EVENTS_DATABASE_URL", "EVENTS_STORAGE_DIR", "EVENTS_SECRET_KEY", "EVENTS_PUBLIC_URL"):
+        env.pop(name, None)  # SQLite, files and the key in the temporary folder; plain-http cookies
     try:
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "_upload_app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],  # fmt: skip
-            env=env,
-            start_new_session=True,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            except urllib.error.HTTPError:
-                break  # 404 or 405: the server answers
-            except OSError:
-                time.sleep(0.1)
-        body = Body(os.urandom(MIB), args.size_mib)
-        expected = body.sha256()
-        for path in ("/streamed", "/litestar"):  # warm up both code paths with a small upload
-            upload(port, path, Body(os.urandom(1024), 64))
-
-        print(f"uploading {args.size_mib} MiB ({body.length:,} bytes of body) to each route ...", flush=True)
-        growth = {}
-        for path, label in (("/streamed", "streamed + adopt"), ("/litestar", "Litestar UploadFile")):
-            answer, seconds, before, peak, cpu = measure(server.pid, port, path, body)
-            [stored] = answer["stored"]
-            assert stored["size"] == body.file_size and stored["sha256"] == expected, stored
-            assert (storage_root / stored["key"]).stat().st_size == body.file_size
-            growth[path] = (peak - before) / 1024
-            print(
-                f"{label:20} {body.length / 1e6 / seconds:7.1f} MB/s  ({seconds:5.2f} s, server CPU {cpu:5.2f} s)"
-                f"  RSS before {before / 1024:6.1f} MiB, peak {peak / 1024:6.1f} MiB, growth {growth[path]:5.1f} MiB"
-            )
-            (storage_root / stored["key"]).unlink()  # keep the disk use to one copy at a time
-        leftovers = list((storage_root / ".incoming").iterdir())
-        verdict = "PASS" if growth["/streamed"] <= TARGET_GROWTH_MIB and not leftovers else "FAIL"
-        print(
-            f"target: streamed RSS growth <= {TARGET_GROWTH_MIB} MiB and nothing left in staging: {verdict}"
-            f" ({growth['/streamed']:.1f} MiB, {len(leftovers)} staging files)"
-        )
+        checks = bench_real_route(env, args, folder / "data" / "files")
+        print("\nTargets (real server and route)")
+        for label, passed, figure in checks:
+            print(f"  {'PASS' if passed else 'FAIL'}  {label:<56}{figure:>10}")
+        shutil.rmtree(folder / "data", ignore_errors=True)  # keep the disk use to one run's files
+        bench_litestar_reference(folder, env, args)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+    if not all(passed for _, passed, _ in checks):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ _TITLES = {
 
 def _respond(request: Request, status: int, detail: str) -> Response:
     title = _TITLES.get(status, "Error")
-    if request.url.path.startswith("/api"):
+    if request.url.path.startswith("/api") or "application/json" in request.headers.get("accept", ""):
         return Response(
-            content={"status": status, "title": title, "detail": detail},
+            content={"status": status, "title": title, "detail": detail, "error": detail},
             status_code=status,
             media_type="application/problem+json",
         )

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import python_multipart
 from litestar import Request
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, InternalServerException
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
@@ -225,5 +225,8 @@ async def receive_form(
         receiver.abort()
         if isinstance(error, FormParserError):
             raise BadUpload(detail=f"This upload is not a well-formed multipart form ({error}).") from None
+        if isinstance(error, InternalServerException) and "disconnected" in str(error.detail):
+            # The sender went away (a cancelled upload): not a fault of ours, and nobody reads the answer.
+            raise BadUpload(detail="The upload was cancelled before its end.") from None
         raise
     return receiver.form

@@ -183,6 +183,16 @@ def test_a_truncated_body_is_refused_and_leaves_nothing(organiser, accounts, db)
     assert _state(db) == before
 
 
+def test_refusals_are_explained_to_the_upload_script_in_json(organiser, accounts, settings):
+    forged = organiser.post(
+        f"/manage/events/{accounts.event_id}/materials",
+        files={"files": ("deck.pdf", b"%PDF-1.4", "application/pdf")},
+        headers={"Accept": "application/json", "x-csrftoken": "forged"},
+    )
+    assert forged.status_code == 403
+    assert "Nothing was changed" in forged.json()["error"]
+
+
 def test_an_upload_without_a_valid_token_is_refused(organiser, accounts, db):
     before = _state(db)
     response = _upload(

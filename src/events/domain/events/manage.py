@@ -323,15 +323,7 @@ class EventManagement(Controller):
         data: Form,
         db: Db,
     ) -> Redirect:
-        item = await load_in_event(db, EventSession, session_id, event_id)
-        await service.move(
-            db,
-            actor_of(request),
-            item,
-            event_id=event_id,
-            step=-1 if data.get("direction") == "up" else 1,
-        )
-        return Redirect(f"/manage/events/{event_id}#session-{session_id}")
+        return await self._move(request, db, EventSession, session_id, event_id, data)
 
     @get(
         "/events/{event_id:int}/sessions/{session_id:int}/delete",
@@ -367,10 +359,7 @@ class EventManagement(Controller):
     async def delete_session(
         self, request: Request, event_id: FromPath[int], session_id: FromPath[int], db: Db
     ) -> Redirect:
-        item = await load_in_event(db, EventSession, session_id, event_id)
-        await service.set_deleted(db, actor_of(request), item, event_id=event_id, deleted=True)
-        flash(request, f"Deleted the session “{item.title}”. You can restore it below.", category="success")
-        return Redirect(f"/manage/events/{event_id}#deleted")
+        return await self._set_deleted(request, db, EventSession, session_id, event_id, deleted=True)
 
     @post(
         "/events/{event_id:int}/sessions/{session_id:int}/restore",
@@ -380,10 +369,7 @@ class EventManagement(Controller):
     async def restore_session(
         self, request: Request, event_id: FromPath[int], session_id: FromPath[int], db: Db
     ) -> Redirect:
-        item = await load_in_event(db, EventSession, session_id, event_id)
-        await service.set_deleted(db, actor_of(request), item, event_id=event_id, deleted=False)
-        flash(request, f"Restored the session “{item.title}”.", category="success")
-        return Redirect(f"/manage/events/{event_id}#session-{session_id}")
+        return await self._set_deleted(request, db, EventSession, session_id, event_id, deleted=False)
 
     # --- presentations ---------------------------------------------------------------------------
 
@@ -566,15 +552,7 @@ class EventManagement(Controller):
         data: Form,
         db: Db,
     ) -> Redirect:
-        item = await load_in_event(db, Presentation, presentation_id, event_id)
-        await service.move(
-            db,
-            actor_of(request),
-            item,
-            event_id=event_id,
-            step=-1 if data.get("direction") == "up" else 1,
-        )
-        return Redirect(f"/manage/events/{event_id}#presentation-{presentation_id}")
+        return await self._move(request, db, Presentation, presentation_id, event_id, data)
 
     @get(
         "/events/{event_id:int}/presentations/{presentation_id:int}/delete",
@@ -605,10 +583,7 @@ class EventManagement(Controller):
     async def delete_presentation(
         self, request: Request, event_id: FromPath[int], presentation_id: FromPath[int], db: Db
     ) -> Redirect:
-        item = await load_in_event(db, Presentation, presentation_id, event_id)
-        await service.set_deleted(db, actor_of(request), item, event_id=event_id, deleted=True)
-        flash(request, f"Deleted “{item.title}”. You can restore it below.", category="success")
-        return Redirect(f"/manage/events/{event_id}#deleted")
+        return await self._set_deleted(request, db, Presentation, presentation_id, event_id, deleted=True)
 
     @post(
         "/events/{event_id:int}/presentations/{presentation_id:int}/restore",
@@ -618,10 +593,7 @@ class EventManagement(Controller):
     async def restore_presentation(
         self, request: Request, event_id: FromPath[int], presentation_id: FromPath[int], db: Db
     ) -> Redirect:
-        item = await load_in_event(db, Presentation, presentation_id, event_id)
-        await service.set_deleted(db, actor_of(request), item, event_id=event_id, deleted=False)
-        flash(request, f"Restored “{item.title}”.", category="success")
-        return Redirect(f"/manage/events/{event_id}#presentation-{presentation_id}")
+        return await self._set_deleted(request, db, Presentation, presentation_id, event_id, deleted=False)
 
     # --- speakers --------------------------------------------------------------------------------
 
@@ -741,6 +713,27 @@ class EventManagement(Controller):
             context={"matches": await search_people(db, q), "q": q},
         )
 
+    async def _move(
+        self, request: Request, db: AsyncSession, model: type, item_id: int, event_id: int, data: dict
+    ) -> Redirect:
+        item = await load_in_event(db, model, item_id, event_id)
+        await service.move(
+            db, actor_of(request), item, event_id=event_id, step=-1 if data.get("direction") == "up" else 1
+        )
+        return Redirect(f"/manage/events/{event_id}#{_anchor(item)}")
+
+    async def _set_deleted(
+        self, request: Request, db: AsyncSession, model: type, item_id: int, event_id: int, *, deleted: bool
+    ) -> Redirect:
+        """Soft delete or restore a session or presentation; either can be undone from the event's page."""
+        item = await load_in_event(db, model, item_id, event_id)
+        await service.set_deleted(db, actor_of(request), item, event_id=event_id, deleted=deleted)
+        if deleted:
+            flash(request, f"Deleted “{item.title}”. You can restore it below.", category="success")
+            return Redirect(f"/manage/events/{event_id}#deleted")
+        flash(request, f"Restored “{item.title}”.", category="success")
+        return Redirect(f"/manage/events/{event_id}#{_anchor(item)}")
+
     async def _organisation(self, db: AsyncSession, value: str | None) -> Organisation | None:
         """An organisation picked by id, or typed by name or acronym (created if it is new)."""
         if not value:
@@ -754,6 +747,10 @@ class EventManagement(Controller):
             .limit(1)
         )
         return found or await people.create_organisation(db, Actor(), name=value)
+
+
+def _anchor(item: EventSession | Presentation) -> str:
+    return f"{'session' if isinstance(item, EventSession) else 'presentation'}-{item.id}"
 
 
 async def search_people(

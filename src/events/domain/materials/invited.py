@@ -60,7 +60,7 @@ class InvitedUpload(Controller):
         invitation, event = await self._context(db, token)
         actor = Actor(label="by invitation")
         try:
-            names, _ = await store_uploads(request, db, storage, settings, actor, event=event,
+            names = await store_uploads(request, db, storage, settings, actor, event=event,
                                            presentation=invitation.presentation, invitation_id=invitation.id)  # fmt: skip
         except UploadRefused as refused:
             await db.rollback()
@@ -88,7 +88,7 @@ class InvitedUpload(Controller):
         if material is None:
             raise NotFoundException("This link does not reach that file.")
         try:
-            names, _ = await store_uploads(request, db, storage, settings, Actor(label="by invitation"), event=event,
+            names = await store_uploads(request, db, storage, settings, Actor(label="by invitation"), event=event,
                                            presentation=invitation.presentation, material=material, invitation_id=invitation.id)  # fmt: skip
         except UploadRefused as refused:
             await db.rollback()

@@ -20,9 +20,9 @@ from sqlalchemy.orm import selectinload
 from ...config import Settings
 from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Presentation, Visibility
 from ...storage import Storage
-from ...web.csrf import FORM_FIELD, verify_token
+from ...web.csrf import FORM_FIELD, HEADER_NAME, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
-from ...web.uploads import ReceivedForm, receive_form
+from ...web.uploads import receive_form
 from ..accounts.auth import event_access, signed_in
 from ..audit import Actor
 from ..events.manage import actor_of, load_event, load_in_event
@@ -51,12 +51,18 @@ async def store_uploads(
     presentation: Presentation | None,
     material: Material | None = None,
     invitation_id: int | None = None,
-) -> tuple[list[str], ReceivedForm]:
+) -> list[str]:
     """Receive a streamed form, check each file by content, and record them: new materials, or new
     versions of ``material``. Nothing is kept unless every file is accepted."""
+    header_token = request.headers.get(HEADER_NAME)
+    if header_token:  # the script sends it in a header: refuse a forgery before reading the body
+        verify_token(request, header_token, settings.secret_key)
+    # Checks done, the transaction ends here, so that no database connection is held while a large
+    # body arrives (slowly, perhaps); the loaded rows stay usable.
+    await db.commit()
     form = await receive_form(request, storage.staging_dir, max_bytes=settings.max_upload_bytes)
     try:
-        verify_token(request, (form.fields.get(FORM_FIELD) or [None])[0], settings.secret_key)
+        verify_token(request, header_token or (form.fields.get(FORM_FIELD) or [None])[0], settings.secret_key)
         files = [f for f in form.files if f.filename or f.size]  # browsers send an empty part for "no file"
         if not files:
             raise UploadRefused("Please choose a file to upload.")
@@ -87,7 +93,7 @@ async def store_uploads(
             await service.add_version(db, storage, actor, material=target, stored=stored, filename=name,
                                       content_type=kind.content_type, invitation_id=invitation_id)  # fmt: skip
             names.append(name)
-        return names, form
+        return names
     finally:
         form.discard()  # whatever was not adopted into storage
 
@@ -127,7 +133,7 @@ class MaterialManagement(Controller):
         presentation = await load_in_event(db, Presentation, presentation_id, event_id)
         back = f"/manage/events/{event_id}/presentations/{presentation_id}#materials"
         try:
-            names, _ = await store_uploads(
+            names = await store_uploads(
                 request,
                 db,
                 storage,
@@ -153,7 +159,7 @@ class MaterialManagement(Controller):
         event = await load_event(db, event_id)
         back = f"/manage/events/{event_id}#documents"
         try:
-            names, _ = await store_uploads(
+            names = await store_uploads(
                 request, db, storage, settings, actor_of(request), event=event, presentation=None
             )
         except UploadRefused as refused:
@@ -214,7 +220,7 @@ class MaterialManagement(Controller):
         material = await load_in_event(db, Material, material_id, event_id)
         back = f"/manage/events/{event_id}/materials/{material_id}"
         try:
-            names, _ = await store_uploads(
+            names = await store_uploads(
                 request,
                 db,
                 storage,
