@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Integer, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import BigIntAuditBase, DateTimeUTC, SoftDelete, enum_column
 from .events import LearningEvent, Presentation
+
+if TYPE_CHECKING:
+    from .accounts import User
 
 
 class MaterialKind(enum.StrEnum):
@@ -95,3 +99,4 @@ class MaterialVersion(BigIntAuditBase):
     material: Mapped[Material] = relationship(
         foreign_keys=[material_id], back_populates="versions", lazy="raise"
     )
+    uploaded_by: Mapped[User | None] = relationship(lazy="raise")

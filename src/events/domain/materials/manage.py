@@ -194,7 +194,7 @@ class MaterialManagement(Controller):
             select(Material)
             .where(Material.id == material_id, Material.event_id == event_id)
             .options(
-                selectinload(Material.versions),
+                selectinload(Material.versions).selectinload(MaterialVersion.uploaded_by),
                 selectinload(Material.current_version),
                 selectinload(Material.presentation),
             )
