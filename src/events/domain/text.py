@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import or_, select
+
 
 def fold(text: str) -> str:
     """Lower case without accents or punctuation, for matching: "Société d'État" -> "societe detat"."""
@@ -19,3 +21,14 @@ def slugify(text: str, max_length: int = 80) -> str:
     folded = folded.replace("'", "").replace("’", "")
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug[:max_length].rstrip("-") or "item"
+
+
+async def free_slug(session, model, base: str) -> str:  # noqa: ANN001
+    """``base``, or ``base-2``, ``base-3``... whichever no row of ``model`` has yet."""
+    taken = set(
+        await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%"))))
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug

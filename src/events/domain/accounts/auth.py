@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from ...config import Settings
 from ...models import Role, User, UserSession
+from ...web.csrf import UNGUARDED_PATHS
 from .service import granted_event_ids
 
 # Everything outside /manage is public, and so is the sign-in page itself. Sessions are not even
 # loaded outside /manage and /upload: public pages are the same for everyone, and cached.
 PUBLIC_PATHS = [r"^(?!/manage)", r"^/manage/login"]
-SESSIONLESS_PATHS = [r"^(?!/manage|/upload)"]
+SESSIONLESS_PATHS = UNGUARDED_PATHS
 
 
 @dataclass(frozen=True)

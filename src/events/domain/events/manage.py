@@ -25,10 +25,11 @@ from ...models import (
     Presentation,
     SpeakerLink,
     UploadInvitation,
+    User,
 )
 from ...web.deps import Db, SettingsDep
 from ..accounts import service as accounts
-from ..accounts.auth import SignedIn, current_user, event_access, signed_in
+from ..accounts.auth import current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
 from ..audit import Actor
 from ..people import service as people
@@ -162,7 +163,7 @@ class EventManagement(Controller):
         event = await service.create_event(db, actor, **fields)
         user = current_user(request)
         if not user.is_staff:  # whoever sets an event up organises it
-            user_row = await db.get_one(__import__("events.models", fromlist=["User"]).User, user.id)
+            user_row = await db.get_one(User, user.id)
             await set_grant(db, actor, user_row, event, granted=True)
         flash(
             request,
@@ -259,7 +260,7 @@ class EventManagement(Controller):
         if not title:
             flash(request, "A session needs a title.", category="error")
             return Redirect(f"/manage/events/{event.id}#sessions")
-        host = await self._organisation(db, _text(data, "host_organisation"))
+        host = await self._organisation(db, _text(data, "host_organisation"), actor_of(request))
         await service.add_session(
             db,
             actor_of(request),
@@ -297,7 +298,7 @@ class EventManagement(Controller):
     ) -> Redirect:
         item = await load_in_event(db, EventSession, session_id, event_id)
         title = _text(data, "title") or item.title
-        host = await self._organisation(db, _text(data, "host_organisation"))
+        host = await self._organisation(db, _text(data, "host_organisation"), actor_of(request))
         await service.update_fields(
             db,
             actor_of(request),
@@ -625,7 +626,7 @@ class EventManagement(Controller):
             # A new person's title and organisation are also their current ones in the directory.
             person = await people.create_person(
                 db, actor, given_name=given, family_name=family, job_title=_text(data, "job_title"),
-                organisation=await self._organisation(db, _text(data, "organisation")),
+                organisation=await self._organisation(db, _text(data, "organisation"), actor_of(request)),
             )  # fmt: skip
         if await db.scalar(
             select(SpeakerLink.id).where(
@@ -635,7 +636,7 @@ class EventManagement(Controller):
             flash(request, f"{person.full_name} already speaks in this presentation.", category="error")
             return Redirect(back + "#speakers")
         # Title and organisation at the event: as typed here, else the person's current ones.
-        organisation = await self._organisation(db, _text(data, "organisation"))
+        organisation = await self._organisation(db, _text(data, "organisation"), actor_of(request))
         await service.add_speaker(
             db, actor, item, person, job_title=_text(data, "job_title"), organisation=organisation
         )
@@ -664,7 +665,7 @@ class EventManagement(Controller):
         )
         if link is None:
             raise NotFoundException("There is no such speaker in this presentation.")
-        organisation = await self._organisation(db, _text(data, "organisation"))
+        organisation = await self._organisation(db, _text(data, "organisation"), actor_of(request))
         await service.update_fields(
             db,
             actor_of(request),
@@ -734,7 +735,7 @@ class EventManagement(Controller):
         flash(request, f"Restored “{item.title}”.", category="success")
         return Redirect(f"/manage/events/{event_id}#{_anchor(item)}")
 
-    async def _organisation(self, db: AsyncSession, value: str | None) -> Organisation | None:
+    async def _organisation(self, db: AsyncSession, value: str | None, actor: Actor) -> Organisation | None:
         """An organisation picked by id, or typed by name or acronym (created if it is new)."""
         if not value:
             return None
@@ -746,7 +747,7 @@ class EventManagement(Controller):
             .where(or_(func.lower(Organisation.acronym) == value.lower(), Organisation.search_text == folded))
             .limit(1)
         )
-        return found or await people.create_organisation(db, Actor(), name=value)
+        return found or await people.create_organisation(db, actor, name=value)
 
 
 def _anchor(item: EventSession | Presentation) -> str:
@@ -771,7 +772,3 @@ async def search_people(
         )
     rows = await db.execute(statement.order_by(Person.family_name, Person.given_name).limit(limit))
     return [(person, organisation) for person, organisation in rows]
-
-
-def signed_in_user(request: Request) -> SignedIn:
-    return current_user(request)

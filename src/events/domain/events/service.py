@@ -20,7 +20,7 @@ from ...models import (
     Topic,
 )
 from ..audit import Actor, apply_changes, created_fields, record
-from ..text import slugify
+from ..text import free_slug, slugify
 
 
 async def create_topic(
@@ -31,7 +31,12 @@ async def create_topic(
     summary: str | None = None,
     description: str | None = None,
 ) -> Topic:
-    topic = Topic(slug=slugify(title), title=title, summary=summary, description=description)
+    topic = Topic(
+        slug=await free_slug(session, Topic, slugify(title)),
+        title=title,
+        summary=summary,
+        description=description,
+    )
     session.add(topic)
     await session.flush()
     record(
@@ -59,7 +64,7 @@ async def create_event(
     topics: list[Topic] | None = None,
 ) -> LearningEvent:
     event = LearningEvent(
-        slug=slug or await _unique_event_slug(session, slugify(f"{start_date.year} {title}")),
+        slug=slug or await free_slug(session, LearningEvent, slugify(f"{start_date.year} {title}")),
         title=title,
         start_date=start_date,
         end_date=end_date,
@@ -214,14 +219,6 @@ async def add_speaker(
 
 class EventError(ValueError):
     """A user-facing reason why an event change was refused."""
-
-
-async def _unique_event_slug(session: AsyncSession, base: str) -> str:
-    taken = set(await session.scalars(select(LearningEvent.slug).where(LearningEvent.slug.like(f"{base}%"))))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 EDITABLE_EVENT_FIELDS = (

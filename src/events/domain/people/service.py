@@ -20,17 +20,7 @@ from ...models import (
     SpeakerLink,
 )
 from ..audit import Actor, created_fields, record
-from ..text import slugify
-
-
-async def _free_slug(session: AsyncSession, model: type, base: str) -> str:
-    taken = set(
-        await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%"))))
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+from ..text import free_slug, slugify
 
 
 async def create_organisation(
@@ -47,7 +37,7 @@ async def create_organisation(
     aliases: list[str] | None = None,
 ) -> Organisation:
     organisation = Organisation(
-        slug=await _free_slug(session, Organisation, slugify(name)),
+        slug=await free_slug(session, Organisation, slugify(name)),
         name=name,
         acronym=acronym,
         kind=kind,
@@ -82,7 +72,7 @@ async def create_person(
     biography: str | None = None,
 ) -> Person:
     person = Person(
-        slug=await _free_slug(session, Person, slugify(f"{given_name} {family_name}")),
+        slug=await free_slug(session, Person, slugify(f"{given_name} {family_name}")),
         given_name=given_name,
         family_name=family_name,
         job_title=job_title,
