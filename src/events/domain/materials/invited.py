@@ -15,7 +15,7 @@ from ...models import LearningEvent, Material
 from ...web.deps import Db, SettingsDep, StorageDep
 from ..accounts.service import valid_invitation
 from ..audit import Actor
-from .manage import UPLOAD_OPTIONS, UploadRefused, refused_response, store_uploads, uploaded_response
+from .manage import UPLOAD_OPTIONS, upload_and_answer
 
 NOT_VALID = "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."
 
@@ -59,13 +59,8 @@ class InvitedUpload(Controller):
     ) -> Response:
         invitation, event = await self._context(db, token)
         actor = Actor(label="by invitation")
-        try:
-            names = await store_uploads(request, db, storage, settings, actor, event=event,
-                                           presentation=invitation.presentation, invitation_id=invitation.id)  # fmt: skip
-        except UploadRefused as refused:
-            await db.rollback()
-            return refused_response(request, str(refused), f"/upload/{token}")
-        return uploaded_response(request, names, f"/upload/{token}")
+        return await upload_and_answer(request, db, storage, settings, actor, f"/upload/{token}",
+                                       event=event, presentation=invitation.presentation, invitation_id=invitation.id)  # fmt: skip
 
     @post("/materials/{material_id:int}", name="invited_replace", **UPLOAD_OPTIONS)
     async def replace(
@@ -87,10 +82,5 @@ class InvitedUpload(Controller):
         )
         if material is None:
             raise NotFoundException("This link does not reach that file.")
-        try:
-            names = await store_uploads(request, db, storage, settings, Actor(label="by invitation"), event=event,
-                                           presentation=invitation.presentation, material=material, invitation_id=invitation.id)  # fmt: skip
-        except UploadRefused as refused:
-            await db.rollback()
-            return refused_response(request, str(refused), f"/upload/{token}")
-        return uploaded_response(request, names, f"/upload/{token}")
+        return await upload_and_answer(request, db, storage, settings, Actor(label="by invitation"), f"/upload/{token}",
+                                       event=event, presentation=invitation.presentation, material=material, invitation_id=invitation.id)  # fmt: skip

@@ -114,6 +114,24 @@ def uploaded_response(request: Request, names: list[str], back: str) -> Response
     return Redirect(back, status_code=303)
 
 
+async def upload_and_answer(
+    request: Request,
+    db: AsyncSession,
+    storage: Storage,
+    settings: Settings,
+    actor: Actor,
+    back: str,
+    **targets: Any,
+) -> Response:
+    """Store an upload (see ``store_uploads``) and answer the page or the upload script."""
+    try:
+        names = await store_uploads(request, db, storage, settings, actor, **targets)
+    except UploadRefused as refused:
+        await db.rollback()
+        return refused_response(request, str(refused), back)
+    return uploaded_response(request, names, back)
+
+
 class MaterialManagement(Controller):
     path = "/manage/events/{event_id:int}"
     guards = [signed_in, event_access]
@@ -132,20 +150,16 @@ class MaterialManagement(Controller):
         event = await load_event(db, event_id)
         presentation = await load_in_event(db, Presentation, presentation_id, event_id)
         back = f"/manage/events/{event_id}/presentations/{presentation_id}#materials"
-        try:
-            names = await store_uploads(
-                request,
-                db,
-                storage,
-                settings,
-                actor_of(request),
-                event=event,
-                presentation=presentation,
-            )
-        except UploadRefused as refused:
-            await db.rollback()
-            return refused_response(request, str(refused), back)
-        return uploaded_response(request, names, back)
+        return await upload_and_answer(
+            request,
+            db,
+            storage,
+            settings,
+            actor_of(request),
+            back,
+            event=event,
+            presentation=presentation,
+        )
 
     @post("/materials", name="manage_upload_event", **UPLOAD_OPTIONS)
     async def upload_to_event(
@@ -158,14 +172,9 @@ class MaterialManagement(Controller):
     ) -> Response:
         event = await load_event(db, event_id)
         back = f"/manage/events/{event_id}#documents"
-        try:
-            names = await store_uploads(
-                request, db, storage, settings, actor_of(request), event=event, presentation=None
-            )
-        except UploadRefused as refused:
-            await db.rollback()
-            return refused_response(request, str(refused), back)
-        return uploaded_response(request, names, back)
+        return await upload_and_answer(
+            request, db, storage, settings, actor_of(request), back, event=event, presentation=None
+        )
 
     @post("/materials/link", name="manage_link")
     async def add_link(self, request: Request, event_id: FromPath[int], data: Form, db: Db) -> Redirect:
@@ -219,21 +228,17 @@ class MaterialManagement(Controller):
         event = await load_event(db, event_id)
         material = await load_in_event(db, Material, material_id, event_id)
         back = f"/manage/events/{event_id}/materials/{material_id}"
-        try:
-            names = await store_uploads(
-                request,
-                db,
-                storage,
-                settings,
-                actor_of(request),
-                event=event,
-                presentation=None,
-                material=material,
-            )
-        except UploadRefused as refused:
-            await db.rollback()
-            return refused_response(request, str(refused), back)
-        return uploaded_response(request, names, back)
+        return await upload_and_answer(
+            request,
+            db,
+            storage,
+            settings,
+            actor_of(request),
+            back,
+            event=event,
+            presentation=None,
+            material=material,
+        )
 
     @post("/materials/{material_id:int}/versions/{version_id:int}/restore", name="manage_version_restore")
     async def restore_version(
