@@ -100,6 +100,21 @@ async def load_in_event(db: AsyncSession, model: type, item_id: int, event_id: i
     return item
 
 
+async def load_speaker_link(
+    db: AsyncSession, link_id: int, presentation_id: int, event_id: int
+) -> SpeakerLink:
+    """A speaker of a presentation of this event (with the person), or 404."""
+    await load_in_event(db, Presentation, presentation_id, event_id)
+    link = await db.scalar(
+        select(SpeakerLink)
+        .where(SpeakerLink.id == link_id, SpeakerLink.presentation_id == presentation_id)
+        .options(selectinload(SpeakerLink.person))
+    )
+    if link is None:
+        raise NotFoundException("There is no such speaker in this presentation.")
+    return link
+
+
 async def checklist(db: AsyncSession, event: LearningEvent) -> dict[str, list[str]]:
     """What still needs doing before (or after) publishing."""
     presentations = list(
@@ -657,14 +672,7 @@ class EventManagement(Controller):
         data: Form,
         db: Db,
     ) -> Redirect:
-        await load_in_event(db, Presentation, presentation_id, event_id)
-        link = await db.scalar(
-            select(SpeakerLink).where(
-                SpeakerLink.id == link_id, SpeakerLink.presentation_id == presentation_id
-            )
-        )
-        if link is None:
-            raise NotFoundException("There is no such speaker in this presentation.")
+        link = await load_speaker_link(db, link_id, presentation_id, event_id)
         organisation = await self._organisation(db, _text(data, "organisation"), actor_of(request))
         await service.update_fields(
             db,
@@ -692,14 +700,7 @@ class EventManagement(Controller):
         link_id: FromPath[int],
         db: Db,
     ) -> Redirect:
-        await load_in_event(db, Presentation, presentation_id, event_id)
-        link = await db.scalar(
-            select(SpeakerLink)
-            .where(SpeakerLink.id == link_id, SpeakerLink.presentation_id == presentation_id)
-            .options(selectinload(SpeakerLink.person))
-        )
-        if link is None:
-            raise NotFoundException("There is no such speaker in this presentation.")
+        link = await load_speaker_link(db, link_id, presentation_id, event_id)
         await service.remove_speaker(
             db, actor_of(request), link, event_id=event_id, name=link.person.full_name
         )

@@ -36,6 +36,17 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 UPLOAD_OPTIONS: dict[str, Any] = {"request_max_body_size": None, "opt": {"exclude_from_csrf": True}}
 
 
+async def load_version(db: AsyncSession, version_id: int, material_id: int) -> MaterialVersion:
+    version = await db.scalar(
+        select(MaterialVersion).where(
+            MaterialVersion.id == version_id, MaterialVersion.material_id == material_id
+        )
+    )
+    if version is None:
+        raise NotFoundException("There is no such version.")
+    return version
+
+
 class UploadRefused(Exception):
     """Every file of an upload is checked before any is kept; this names the first one refused."""
 
@@ -250,13 +261,7 @@ class MaterialManagement(Controller):
         db: Db,
     ) -> Redirect:
         material = await load_in_event(db, Material, material_id, event_id)
-        version = await db.scalar(
-            select(MaterialVersion).where(
-                MaterialVersion.id == version_id, MaterialVersion.material_id == material.id
-            )
-        )
-        if version is None:
-            raise NotFoundException("There is no such version.")
+        version = await load_version(db, version_id, material_id)
         await service.restore_version(db, actor_of(request), material, version)
         flash(request, f"Version {version.number} ({version.filename}) is current again.", category="success")
         return Redirect(f"/manage/events/{event_id}/materials/{material_id}", status_code=303)
@@ -272,13 +277,7 @@ class MaterialManagement(Controller):
     ) -> Stream:
         """Any version, public or not, for the event's organisers."""
         await load_in_event(db, Material, material_id, event_id)
-        version = await db.scalar(
-            select(MaterialVersion).where(
-                MaterialVersion.id == version_id, MaterialVersion.material_id == material_id
-            )
-        )
-        if version is None:
-            raise NotFoundException("There is no such version.")
+        version = await load_version(db, version_id, material_id)
         return Stream(
             storage.read(version.storage_key),
             media_type=version.content_type,
