@@ -21,6 +21,7 @@ from .domain.events.public import EventPages
 from .domain.materials.invited import InvitedUpload
 from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
+from .domain.people.manage import DirectoryManagement
 from .domain.people.public import PeoplePages
 from .resources import STATIC_DIR
 from .storage import create_storage
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download,
             SignInPages,
             EventManagement,
+            DirectoryManagement,
             MaterialManagement,
             AuditLog,
             UserAdministration,

@@ -3,6 +3,7 @@
 from .accounts import EventGrant, LoginThrottle, Role, UploadInvitation, User, UserSession
 from .audit import AuditEntry, SiteState
 from .base import BigIntAuditBase
+from .duplicates import DuplicateKind, DuplicateStatus, DuplicateSuggestion
 from .events import (
     PUBLIC_STATUSES,
     EventSession,
@@ -13,8 +14,8 @@ from .events import (
     Topic,
 )
 from .materials import Material, MaterialKind, MaterialVersion, Visibility
-from .organisations import Organisation, OrganisationKind
-from .people import Person
+from .organisations import Organisation, OrganisationKind, organisation_name_term
+from .people import Person, person_name_term
 
 metadata = BigIntAuditBase.metadata
 
@@ -28,6 +29,9 @@ REVISION_NEUTRAL_TABLES = frozenset(
 __all__ = [
     "PUBLIC_STATUSES",
     "AuditEntry",
+    "DuplicateKind",
+    "DuplicateStatus",
+    "DuplicateSuggestion",
     "REVISION_NEUTRAL_TABLES",
     "EventGrant",
     "LoginThrottle",
@@ -50,4 +54,6 @@ __all__ = [
     "User",
     "Visibility",
     "metadata",
+    "organisation_name_term",
+    "person_name_term",
 ]

@@ -7,11 +7,37 @@ import enum
 
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import JSON, Enum
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    delete,
+    insert,
+)
+from sqlalchemy import inspect as inspect_state
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-__all__ = ["BigIntAuditBase", "BigIntBase", "DateTimeUTC", "JsonB", "SoftDelete", "enum_column", "utcnow"]
+from ..domain.text import fold
+
+__all__ = [
+    "BigIntAuditBase",
+    "BigIntBase",
+    "DateTimeUTC",
+    "JsonB",
+    "SoftDelete",
+    "enum_column",
+    "name_key",
+    "name_terms_table",
+    "utcnow",
+    "write_name_terms",
+]
 
 
 # advanced-alchemy's JsonB breaks on SQLAlchemy 2.1 (it calls a removed helper); this is the same idea.
@@ -45,3 +71,44 @@ class SoftDelete:
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def name_key(text: str) -> str:
+    """A name without accents, case, punctuation or spaces: "Mac Donald, É." -> "macdonalde"."""
+    return fold(text).replace(" ", "")
+
+
+TERM_LENGTH = 60
+# Byte order on PostgreSQL, so that a prefix is a range of the index whatever the database's locale.
+_TERM = String(TERM_LENGTH).with_variant(String(TERM_LENGTH, collation="C"), "postgresql")
+
+
+def name_terms_table(name: str, owner: str) -> Table:
+    """A table of the folded words of a directory record's names: ``(owner_id, term)``.
+
+    Typing "mck" finds McKendy through the ``(term, owner_id)`` index as the range
+    ``"mck" <= term < "mck\uffff"``, which both SQLite and PostgreSQL answer without a scan.
+    """
+    owner_id = f"{owner}_id"
+    return Table(
+        name,
+        BigIntAuditBase.metadata,
+        Column(owner_id, BigInteger, ForeignKey(f"{owner}.id", ondelete="CASCADE"), primary_key=True),
+        Column("term", _TERM, primary_key=True),
+        Index(f"ix_{name}_term", "term", owner_id),
+    )
+
+
+def write_name_terms(connection: Connection, table: Table, record: object) -> None:
+    """Keep ``table`` in step with ``record.search_text`` (merged records are not searchable)."""
+    state = inspect_state(record)
+    owner_id = table.c[0]
+    if state.has_identity and not (
+        state.attrs.search_text.history.has_changes() or state.attrs.merged_into_id.history.has_changes()
+    ):
+        return
+    connection.execute(delete(table).where(owner_id == record.id))
+    if record.merged_into_id is None:
+        terms = sorted({word[:TERM_LENGTH] for word in record.search_text.split()})
+        if terms:
+            connection.execute(insert(table), [{owner_id.name: record.id, "term": term} for term in terms])

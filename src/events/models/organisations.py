@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.text import fold
-from .base import BigIntAuditBase, JsonB, enum_column
+from .base import BigIntAuditBase, JsonB, enum_column, name_key, name_terms_table, write_name_terms
 
 
 class OrganisationKind(enum.StrEnum):
@@ -35,10 +35,16 @@ class Organisation(BigIntAuditBase):
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
     # Name, acronym and aliases folded for accent- and case-blind search (kept up to date on every write).
     search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
+    # The name without accents, case, punctuation or spaces: what the duplicate review compares.
+    name_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     successor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    # Set when this record was a duplicate folded into another: its old URL redirects there.
+    merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
 
@@ -59,3 +65,14 @@ class Organisation(BigIntAuditBase):
 def _fold_organisation_names(_mapper, _connection, organisation: Organisation) -> None:  # noqa: ANN001
     words = [organisation.name, organisation.acronym or "", *(organisation.aliases or [])]
     organisation.search_text = fold(" ".join(words))[:1000]
+    organisation.name_key = name_key(organisation.name)[:300]
+
+
+# One row per word of an organisation's name, acronym and aliases (see person_name_term).
+organisation_name_term = name_terms_table("organisation_name_term", "organisation")
+
+
+@event.listens_for(Organisation, "after_insert")
+@event.listens_for(Organisation, "after_update")
+def _index_organisation_names(_mapper, connection, organisation: Organisation) -> None:  # noqa: ANN001
+    write_name_terms(connection, organisation_name_term, organisation)

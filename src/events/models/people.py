@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.text import fold
-from .base import BigIntAuditBase, JsonB
+from .base import BigIntAuditBase, JsonB, name_key, name_terms_table, write_name_terms
 from .organisations import Organisation
 
 
@@ -22,11 +22,15 @@ class Person(BigIntAuditBase):
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     biography: Mapped[str | None] = mapped_column(Text, default=None)
-    # Private: never rendered on a public page, in a feed, the API or an export.
-    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    # Private: never on a public page, in a feed, the API or a ZIP; staff see it and export it.
+    # Stored lower case, so that "same e-mail" is an index lookup.
+    email: Mapped[str | None] = mapped_column(String(320), default=None, index=True)
     aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
     # Names and aliases folded for accent- and case-blind search (kept up to date on every write).
     search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
+    # Names without accents, case, punctuation or spaces: what the duplicate review compares.
+    family_key: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
+    name_key: Mapped[str] = mapped_column(String(250), default="", server_default="", index=True)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
@@ -39,9 +43,20 @@ class Person(BigIntAuditBase):
         return f"{self.given_name} {self.family_name}".strip()
 
 
+# One row per word of a person's names and aliases: prefix search through an index at any size.
+person_name_term = name_terms_table("person_name_term", "person")
+
+
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _fold_person_names(_mapper, _connection, person: Person) -> None:  # noqa: ANN001
-    person.search_text = fold(" ".join([person.given_name, person.family_name, *(person.aliases or [])]))[
-        :1000
-    ]
+    names = " ".join([person.given_name, person.family_name, *(person.aliases or [])])
+    person.search_text = fold(names)[:1000]
+    person.family_key = name_key(person.family_name)[:120]
+    person.name_key = name_key(f"{person.given_name} {person.family_name}")[:250]
+
+
+@event.listens_for(Person, "after_insert")
+@event.listens_for(Person, "after_update")
+def _index_person_names(_mapper, connection, person: Person) -> None:  # noqa: ANN001
+    write_name_terms(connection, person_name_term, person)

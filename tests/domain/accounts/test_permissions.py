@@ -75,6 +75,8 @@ ROUTES = [
 ]
 UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc", "/manage/audit"}
 ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
+# The directory of people and organisations is kept by council staff (and admins).
+STAFF_ONLY: set[str] = set()
 
 
 def _ids(db, event_id):
@@ -133,6 +135,8 @@ def test_permission_matrix(accounts, db, client, role):
         if role == "anonymous":
             expected = 302
         elif template in ADMIN_ONLY and role != "admin":
+            expected = 403
+        elif template in STAFF_ONLY and role not in ("staff", "admin"):
             expected = 403
         elif role == "outsider" and template not in UNSCOPED:
             expected = 403

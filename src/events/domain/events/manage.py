@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +33,6 @@ from ..accounts.auth import current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
 from ..audit import Actor
 from ..people import service as people
-from ..text import fold
 from . import service
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -443,7 +442,7 @@ class EventManagement(Controller):
                 .order_by(EventSession.position)
             )
         )
-        matches = await search_people(db, q) if q else []
+        matches = await people.search_people(db, q) if q else []
         invitations = list(
             await db.scalars(
                 select(UploadInvitation)
@@ -707,14 +706,6 @@ class EventManagement(Controller):
         flash(request, f"Removed {link.person.full_name} from this presentation.", category="success")
         return Redirect(f"/manage/events/{event_id}/presentations/{presentation_id}#speakers")
 
-    @get("/people/search", name="manage_people_search")
-    async def people_search(self, db: Db, q: FromQuery[str] = "") -> Template:
-        """Type-ahead: the directory entries matching what was typed, as a fragment of the form."""
-        return Template(
-            "manage/partials/people_matches.html",
-            context={"matches": await search_people(db, q), "q": q},
-        )
-
     async def _move(
         self, request: Request, db: AsyncSession, model: type, item_id: int, event_id: int, data: dict
     ) -> Redirect:
@@ -740,36 +731,10 @@ class EventManagement(Controller):
         """An organisation picked by id, or typed by name or acronym (created if it is new)."""
         if not value:
             return None
-        if value.isdigit():
-            return await db.get(Organisation, int(value))
-        folded = fold(value)
-        found = await db.scalar(
-            select(Organisation)
-            .where(or_(func.lower(Organisation.acronym) == value.lower(), Organisation.search_text == folded))
-            .limit(1)
+        return await people.organisation_named(db, value) or await people.create_organisation(
+            db, actor, name=value
         )
-        return found or await people.create_organisation(db, actor, name=value)
 
 
 def _anchor(item: EventSession | Presentation) -> str:
     return f"{'session' if isinstance(item, EventSession) else 'presentation'}-{item.id}"
-
-
-async def search_people(
-    db: AsyncSession, query: str, limit: int = 10
-) -> list[tuple[Person, Organisation | None]]:
-    """People whose names, aliases or organisation match every word typed, accents and case ignored."""
-    words = fold(query).split()
-    if not words:
-        return []
-    statement = (
-        select(Person, Organisation)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Person.merged_into_id.is_(None))
-    )
-    for word in words:
-        statement = statement.where(
-            or_(Person.search_text.contains(word), Organisation.search_text.contains(word))
-        )
-    rows = await db.execute(statement.order_by(Person.family_name, Person.given_name).limit(limit))
-    return [(person, organisation) for person, organisation in rows]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -18,9 +19,58 @@ from ...models import (
     Person,
     Presentation,
     SpeakerLink,
+    UploadInvitation,
 )
-from ..audit import Actor, created_fields, record
-from ..text import free_slug, slugify
+from ...models.base import TERM_LENGTH, name_key
+from ..audit import Actor, apply_changes, created_fields, record
+from ..text import fold, free_slug, slugify
+from . import duplicates
+from .search import organisation_ids_named, people_matching, search_words
+
+
+class DirectoryError(ValueError):
+    """A write the directory refuses, with a message for the person who asked."""
+
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "honorific",
+    "job_title",
+    "organisation_id",
+    "biography",
+    "email",
+    "aliases",
+)
+ORGANISATION_FIELDS = (
+    "name",
+    "acronym",
+    "kind",
+    "jurisdiction",
+    "website",
+    "aliases",
+    "parent_id",
+    "successor_id",
+)
+
+
+def clean_aliases(aliases: list[str] | None, *own_names: str | None) -> list[str]:
+    """Aliases without blanks, repeats (accents and case ignored) or the record's own names."""
+    seen = {fold(name) for name in own_names if name}
+    kept = []
+    for alias in aliases or []:
+        alias = " ".join(alias.split())
+        if alias and fold(alias) not in seen:
+            seen.add(fold(alias))
+            kept.append(alias)
+    return kept
+
+
+def clean_email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    if email and ("@" not in email or " " in email or len(email) > 320):
+        raise DirectoryError(f"“{email}” is not an e-mail address.")
+    return email or None
 
 
 async def create_organisation(
@@ -36,6 +86,9 @@ async def create_organisation(
     successor: Organisation | None = None,
     aliases: list[str] | None = None,
 ) -> Organisation:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DirectoryError("An organisation needs a name.")
     organisation = Organisation(
         slug=await free_slug(session, Organisation, slugify(name)),
         name=name,
@@ -45,7 +98,7 @@ async def create_organisation(
         website=website,
         parent_id=parent.id if parent else None,
         successor_id=successor.id if successor else None,
-        aliases=aliases or [],
+        aliases=clean_aliases(aliases, name, acronym),
     )
     session.add(organisation)
     await session.flush()
@@ -57,7 +110,58 @@ async def create_organisation(
         summary=f"Created organisation {name}",
         changes=created_fields(name=name, acronym=acronym, kind=kind, jurisdiction=jurisdiction),
     )
+    await duplicates.suggest_for_organisation(session, organisation)
     return organisation
+
+
+async def update_organisation(
+    session: AsyncSession, actor: Actor, organisation: Organisation, **fields: Any
+) -> dict[str, Any]:
+    """Change any of ORGANISATION_FIELDS; refuses a parent or successor that would make a loop."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not organisation fields: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = " ".join((fields["name"] or "").split())
+        if not fields["name"]:
+            raise DirectoryError("An organisation needs a name.")
+    if "aliases" in fields:
+        fields["aliases"] = clean_aliases(
+            fields["aliases"],
+            fields.get("name", organisation.name),
+            fields.get("acronym", organisation.acronym),
+        )
+    for relation in ("parent_id", "successor_id"):
+        if fields.get(relation) is not None:
+            await _refuse_loop(session, organisation, relation, fields[relation])
+    changes = apply_changes(organisation, **fields)
+    if changes:
+        await session.flush()
+        record(
+            session,
+            actor,
+            "update",
+            organisation,
+            summary=f"Edited organisation {organisation.name}",
+            changes=changes,
+        )
+        await duplicates.suggest_for_organisation(session, organisation)
+    return changes
+
+
+async def _refuse_loop(
+    session: AsyncSession, organisation: Organisation, relation: str, target_id: int
+) -> None:
+    """A division cannot contain its own department, nor can a body succeed itself, however indirectly."""
+    noun = "part of" if relation == "parent_id" else "succeeded by"
+    column = getattr(Organisation, relation)
+    seen: set[int] = set()
+    current: int | None = target_id
+    while current is not None and current not in seen:
+        if current == organisation.id:
+            raise DirectoryError(f"{organisation.name} cannot be {noun} itself, directly or through others.")
+        seen.add(current)
+        current = await session.scalar(select(column).where(Organisation.id == current))
 
 
 async def create_person(
@@ -66,20 +170,28 @@ async def create_person(
     *,
     given_name: str,
     family_name: str,
+    honorific: str | None = None,
     job_title: str | None = None,
     organisation: Organisation | None = None,
     email: str | None = None,
     biography: str | None = None,
+    aliases: list[str] | None = None,
+    suggest_duplicates: bool = True,
 ) -> Person:
+    """A new person; ``suggest_duplicates=False`` for bulk loads, which scan the directory once at the end."""
+    given_name, family_name = " ".join((given_name or "").split()), " ".join((family_name or "").split())
+    if not family_name:
+        raise DirectoryError("A person needs a family name.")
     person = Person(
         slug=await free_slug(session, Person, slugify(f"{given_name} {family_name}")),
         given_name=given_name,
         family_name=family_name,
+        honorific=honorific,
         job_title=job_title,
         organisation_id=organisation.id if organisation else None,
-        email=email,
+        email=clean_email(email),
         biography=biography,
-        aliases=[],
+        aliases=clean_aliases(aliases, f"{given_name} {family_name}"),
     )
     session.add(person)
     await session.flush()
@@ -96,7 +208,226 @@ async def create_person(
             organisation_id=person.organisation_id,
         ),
     )
+    if suggest_duplicates:
+        await duplicates.suggest_for_person(session, person)
     return person
+
+
+async def update_person(session: AsyncSession, actor: Actor, person: Person, **fields: Any) -> dict[str, Any]:
+    """Change any of PERSON_FIELDS (talks keep the title and organisation they were given at the time)."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Not person fields: {sorted(unknown)}")
+    for name in ("given_name", "family_name"):
+        if name in fields:
+            fields[name] = " ".join((fields[name] or "").split())
+    if fields.get("family_name", person.family_name) == "":
+        raise DirectoryError("A person needs a family name.")
+    if "email" in fields:
+        fields["email"] = clean_email(fields["email"])
+    if "aliases" in fields:
+        full_name = (
+            f"{fields.get('given_name', person.given_name)} {fields.get('family_name', person.family_name)}"
+        )
+        fields["aliases"] = clean_aliases(fields["aliases"], full_name)
+    changes = apply_changes(person, **fields)
+    if changes:
+        await session.flush()
+        if "email" in changes:  # private: the log says that it changed, not what it was
+            changes["email"] = {"before": "(private)", "after": "(private)"}
+        record(session, actor, "update", person, summary=f"Edited person {person.full_name}", changes=changes)
+        await duplicates.suggest_for_person(session, person)
+    return changes
+
+
+# --- finding -------------------------------------------------------------------------------------
+
+
+async def search_people(
+    session: AsyncSession, query: str, limit: int = 10
+) -> list[tuple[Person, Organisation | None]]:
+    """People matching every word typed (see ``search.people_matching``), with their organisation."""
+    if not search_words(query):
+        return []
+    rows = await session.execute(
+        select(Person, Organisation)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.merged_into_id.is_(None), people_matching(query))
+        .order_by(Person.family_name, Person.given_name, Person.id)
+        .limit(limit)
+    )
+    return [(person, organisation) for person, organisation in rows]
+
+
+async def organisation_named(session: AsyncSession, value: str | None) -> Organisation | None:
+    """The organisation typed in a form: by id, acronym, name or alias (accents and case ignored).
+
+    A merged record leads to the one it was merged into.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        found = await session.get(Organisation, int(value))
+    else:
+        key = name_key(value)
+        candidates = (
+            list(
+                await session.scalars(
+                    select(Organisation)
+                    .where(Organisation.id.in_(organisation_ids_named(fold(value).split()[0][:TERM_LENGTH])))
+                    .order_by(Organisation.merged_into_id.is_not(None), Organisation.id)
+                )
+            )
+            if fold(value)
+            else []
+        )
+        found = next(
+            (
+                o
+                for o in candidates
+                if o.name_key == key
+                or name_key(o.acronym or "") == key
+                or key in {name_key(a) for a in o.aliases}
+            ),
+            None,
+        )
+    while found is not None and found.merged_into_id is not None:
+        found = await session.get(Organisation, found.merged_into_id)
+    return found
+
+
+# --- merging ---------------------------------------------------------------------------------------
+
+
+def _fill_blanks(survivor: Any, duplicate: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        name: getattr(duplicate, name)
+        for name in names
+        if not getattr(survivor, name) and getattr(duplicate, name)
+    }
+
+
+async def merge_people(
+    session: AsyncSession, actor: Actor, survivor: Person, duplicate: Person
+) -> dict[str, Any]:
+    """Fold ``duplicate`` into ``survivor``: its talks, invitations and names move; its URL redirects.
+
+    The speaker links keep the job title and organisation recorded at each event. Runs inside the
+    caller's transaction, so a failure anywhere leaves both records as they were.
+    """
+    if survivor.id == duplicate.id:
+        raise DirectoryError("A person cannot be merged with themselves.")
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise DirectoryError("One of these records has already been merged into another.")
+    links = list(await session.scalars(select(SpeakerLink).where(SpeakerLink.person_id == duplicate.id)))
+    shared = set(
+        await session.scalars(
+            select(SpeakerLink.presentation_id).where(
+                SpeakerLink.person_id == survivor.id,
+                SpeakerLink.presentation_id.in_([link.presentation_id for link in links]),
+            )
+        )
+    )
+    moved = 0
+    for link in links:
+        if link.presentation_id in shared:  # both were listed on one talk: it keeps the survivor's entry
+            await session.delete(link)
+        else:
+            link.person_id = survivor.id
+            moved += 1
+    await session.execute(
+        update(UploadInvitation)
+        .where(UploadInvitation.person_id == duplicate.id)
+        .values(person_id=survivor.id)
+    )
+    await session.execute(
+        update(Person).where(Person.merged_into_id == duplicate.id).values(merged_into_id=survivor.id)
+    )
+    fields = _fill_blanks(
+        survivor, duplicate, ("honorific", "job_title", "organisation_id", "biography", "email")
+    )
+    fields["aliases"] = clean_aliases(
+        [*survivor.aliases, duplicate.full_name, *duplicate.aliases], survivor.full_name
+    )
+    changes = apply_changes(survivor, **fields)
+    if "email" in changes:
+        changes["email"] = {"before": None, "after": "(private)"}
+    duplicate.merged_into_id = survivor.id
+    await session.flush()
+    summary = (
+        f"Merged {duplicate.full_name} (#{duplicate.id}) into {survivor.full_name}: {moved} talk(s) moved"
+    )
+    record(session, actor, "merge", survivor, summary=summary, changes=changes)
+    record(
+        session,
+        actor,
+        "merged",
+        duplicate,
+        summary=summary,
+        changes={"merged_into_id": {"before": None, "after": survivor.id}},
+    )
+    await duplicates.after_merge(session, actor, duplicates.PERSON, survivor.id, duplicate.id)
+    await duplicates.suggest_for_person(session, survivor)
+    return changes
+
+
+async def merge_organisations(
+    session: AsyncSession, actor: Actor, survivor: Organisation, duplicate: Organisation
+) -> dict[str, Any]:
+    """Fold ``duplicate`` into ``survivor``: its people, talks, sessions, divisions and names move.
+
+    For a body that was renamed or absorbed, set a successor instead: that keeps both names.
+    """
+    if survivor.id == duplicate.id:
+        raise DirectoryError("An organisation cannot be merged with itself.")
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise DirectoryError("One of these records has already been merged into another.")
+    for model, column in (
+        (Person, Person.organisation_id),
+        (SpeakerLink, SpeakerLink.organisation_id),
+        (EventSession, EventSession.host_organisation_id),
+        (LearningEvent, LearningEvent.host_organisation_id),
+        (Organisation, Organisation.parent_id),
+        (Organisation, Organisation.successor_id),
+        (Organisation, Organisation.merged_into_id),
+    ):
+        statement = update(model).where(column == duplicate.id).values({column.key: survivor.id})
+        if model is Organisation:  # the survivor is never its own parent or successor
+            statement = statement.where(Organisation.id != survivor.id)
+        await session.execute(statement)
+    await session.refresh(survivor)
+    if survivor.parent_id == duplicate.id:
+        survivor.parent_id = None
+    if survivor.successor_id == duplicate.id:
+        survivor.successor_id = None
+    fields = _fill_blanks(survivor, duplicate, ("acronym", "kind", "jurisdiction", "website"))
+    for relation in ("parent_id", "successor_id"):
+        target = getattr(duplicate, relation)
+        if not getattr(survivor, relation) and target not in (None, survivor.id):
+            fields[relation] = target
+    fields["aliases"] = clean_aliases(
+        [*survivor.aliases, duplicate.name, duplicate.acronym or "", *duplicate.aliases],
+        survivor.name,
+        fields.get("acronym", survivor.acronym),
+    )
+    changes = apply_changes(survivor, **fields)
+    duplicate.merged_into_id = survivor.id
+    duplicate.parent_id = duplicate.successor_id = None
+    await session.flush()
+    summary = f"Merged {duplicate.name} (#{duplicate.id}) into {survivor.name}"
+    record(session, actor, "merge", survivor, summary=summary, changes=changes)
+    record(
+        session,
+        actor,
+        "merged",
+        duplicate,
+        summary=summary,
+        changes={"merged_into_id": {"before": None, "after": survivor.id}},
+    )
+    await duplicates.after_merge(session, actor, duplicates.ORGANISATION, survivor.id, duplicate.id)
+    await duplicates.suggest_for_organisation(session, survivor)
+    return changes
 
 
 # --- public reads ---------------------------------------------------------------------------------
