@@ -79,3 +79,24 @@ document.querySelectorAll("form[data-upload]").forEach((form) => {
     if (results.every((result) => result.ok)) window.location.reload();
   });
 });
+
+// Directory lists: the results follow what staff type and choose, without pressing Search.
+document.querySelectorAll("form[data-live-search]").forEach((form) => {
+  const target = document.getElementById(form.dataset.liveSearch);
+  let timer;
+  let latest = 0;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const url = `${form.action}?${new URLSearchParams(new FormData(form))}`;
+      const ticket = ++latest;
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (ticket !== latest || !response.ok) return; // an older answer, or a failure: keep what is shown
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.getElementById(target.id);
+      if (fresh) { target.innerHTML = fresh.innerHTML; history.replaceState(null, "", url); }
+    }, 150);
+  };
+  form.addEventListener("input", refresh);
+  form.addEventListener("change", refresh);
+});

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from events.domain.accounts.service import create_invitation
 from events.domain.audit import COMMAND_LINE
-from events.models import EventSession, Material, Presentation, SpeakerLink, User
+from events.domain.people import service as people
+from events.models import DuplicateSuggestion, EventSession, Material, Presentation, SpeakerLink, User
 from tests.conftest import csrf_token, sign_in
 
 LATER = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
@@ -72,11 +73,34 @@ ROUTES = [
     ("POST", "/manage/events/{e}/presentations/{p}/restore", {}, 302),
     ("POST", "/manage/events/{e}/materials/{m}/delete", {}, 303),
     ("POST", "/manage/events/new", {"title": "Brand New", "start_date": "2030-01-01"}, 302),
+    # The directory ({a} and {b}: two people; {o} and {q}: two organisations; {d}: a suggested duplicate).
+    ("GET", "/manage/people", None, 200),
+    ("GET", "/manage/people/new", None, 200),
+    ("POST", "/manage/people/new", {"given_name": "Nina", "family_name": "Matrix"}, 302),
+    ("GET", "/manage/people/{a}", None, 200),
+    ("POST", "/manage/people/{a}", {"given_name": "Ann", "family_name": "Matrix", "job_title": "Clerk"}, 302),
+    ("GET", "/manage/people/{a}/merge/{b}", None, 200),
+    ("GET", "/manage/organisations", None, 200),
+    ("GET", "/manage/organisations/new", None, 200),
+    ("POST", "/manage/organisations/new", {"name": "Matrix Office"}, 302),
+    ("GET", "/manage/organisations/{o}", None, 200),
+    ("POST", "/manage/organisations/{o}", {"name": "Matrix Agency", "acronym": "MA"}, 302),
+    ("GET", "/manage/organisations/{o}/merge/{q}", None, 200),
+    ("GET", "/manage/duplicates", None, 200),
+    ("POST", "/manage/duplicates/scan", {}, 302),
+    ("POST", "/manage/duplicates/{d}/dismiss", {}, 302),
+    ("POST", "/manage/people/{a}/merge/{b}", {"survivor": "{a}"}, 302),
+    ("POST", "/manage/organisations/{o}/merge/{q}", {"survivor": "{o}"}, 302),
 ]
 UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc", "/manage/audit"}
 ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
 # The directory of people and organisations is kept by council staff (and admins).
-STAFF_ONLY: set[str] = set()
+STAFF_ONLY = {
+    path
+    for _, path, _, _ in ROUTES
+    if path.startswith(("/manage/people", "/manage/organisations", "/manage/duplicates"))
+    and not path.startswith("/manage/people/search")
+}
 
 
 def _ids(db, event_id):
@@ -86,7 +110,22 @@ def _ids(db, event_id):
 
         presentation = await first(Presentation, Presentation.event_id == event_id)
         material = await session.scalar(select(Material).where(Material.presentation_id == presentation))
+        # Fresh directory records for every visitor, so that one visitor's merge leaves the next its own.
+        ann = await people.create_person(session, COMMAND_LINE, given_name="Ann", family_name="Matrix")
+        initial = await people.create_person(session, COMMAND_LINE, given_name="A.", family_name="Matrix")
+        office = await people.create_organisation(session, COMMAND_LINE, name="Matrix Office")
+        agency = await people.create_organisation(session, COMMAND_LINE, name="Matrix Agency")
+        suggestion = await session.scalar(
+            select(DuplicateSuggestion.id).where(
+                DuplicateSuggestion.first_id == ann.id, DuplicateSuggestion.second_id == initial.id
+            )
+        )
         return {
+            "a": ann.id,
+            "b": initial.id,
+            "o": office.id,
+            "q": agency.id,
+            "d": suggestion,
             "e": event_id,
             "s": await first(EventSession, EventSession.event_id == event_id),
             "p": presentation,

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
 from ...models import EventGrant, LearningEvent, Role, User
 from ...web.deps import Db
+from ...web.forms import Form
 from ..audit import Actor, apply_changes, record
 from .auth import admin_only, current_user
 from .service import AccountError, create_user, set_grant
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 class UserAdministration(Controller):

@@ -26,6 +26,8 @@ class AuditLog(Controller):
         db: Db,
         event: FromQuery[int | None] = None,
         user: FromQuery[int | None] = None,
+        entity: FromQuery[str | None] = None,
+        record: FromQuery[int | None] = None,
         page: FromQuery[int] = 1,
     ) -> Template:
         viewer = current_user(request)
@@ -41,6 +43,8 @@ class AuditLog(Controller):
             statement = statement.where(AuditEntry.event_id == event)
         if user is not None:
             statement = statement.where(AuditEntry.actor_user_id == user)
+        if entity and record is not None:  # the history of one record, e.g. a person of the directory
+            statement = statement.where(AuditEntry.entity_type == entity, AuditEntry.entity_id == record)
         page = max(page, 1)
         rows = (
             await db.execute(
@@ -64,5 +68,6 @@ class AuditLog(Controller):
                 "users": users,
                 "selected_event": event,
                 "selected_user": user,
+                "selected_record": (entity, record) if entity and record is not None else None,
             },
         )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
@@ -28,6 +27,7 @@ from ...models import (
     User,
 )
 from ...web.deps import Db, SettingsDep
+from ...web.forms import Form, form_text
 from ..accounts import service as accounts
 from ..accounts.auth import current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
@@ -35,23 +35,15 @@ from ..audit import Actor
 from ..people import service as people
 from . import service
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
 
 def actor_of(request: Request) -> Actor:
     return Actor(user_id=current_user(request).id)
 
 
-def _text(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    value = value.strip() if isinstance(value, str) else None
-    return value or None
-
-
 def _date(
     data: dict[str, Any], name: str, errors: dict[str, str], *, required: bool = False
 ) -> dt.date | None:
-    value = _text(data, name)
+    value = form_text(data, name)
     if value is None:
         if required:
             errors[name] = "Please give a date."
@@ -66,15 +58,15 @@ def _date(
 def _event_fields(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     fields = {
-        "title": _text(data, "title"),
+        "title": form_text(data, "title"),
         "start_date": _date(data, "start_date", errors, required=True),
         "end_date": _date(data, "end_date", errors),
-        "description": _text(data, "description"),
-        "venue": _text(data, "venue"),
-        "city": _text(data, "city"),
-        "region": _text(data, "region"),
-        "host": _text(data, "host"),
-        "language": _text(data, "language") or "en",
+        "description": form_text(data, "description"),
+        "venue": form_text(data, "venue"),
+        "city": form_text(data, "city"),
+        "region": form_text(data, "region"),
+        "host": form_text(data, "host"),
+        "language": form_text(data, "language") or "en",
     }
     if not fields["title"]:
         errors["title"] = "Please give the event a title."
@@ -270,18 +262,18 @@ class EventManagement(Controller):
     @post("/events/{event_id:int}/sessions", name="manage_session_create", guards=[event_access])
     async def create_session(self, request: Request, event_id: FromPath[int], data: Form, db: Db) -> Redirect:
         event = await load_event(db, event_id)
-        title = _text(data, "title")
+        title = form_text(data, "title")
         if not title:
             flash(request, "A session needs a title.", category="error")
             return Redirect(f"/manage/events/{event.id}#sessions")
-        host = await self._organisation(db, _text(data, "host_organisation"), actor_of(request))
+        host = await self._organisation(db, form_text(data, "host_organisation"), actor_of(request))
         await service.add_session(
             db,
             actor_of(request),
             event,
             title=title,
             host_organisation=host,
-            description=_text(data, "description"),
+            description=form_text(data, "description"),
         )
         flash(request, f"Added the session “{title}”.", category="success")
         return Redirect(f"/manage/events/{event.id}#sessions")
@@ -311,15 +303,15 @@ class EventManagement(Controller):
         db: Db,
     ) -> Redirect:
         item = await load_in_event(db, EventSession, session_id, event_id)
-        title = _text(data, "title") or item.title
-        host = await self._organisation(db, _text(data, "host_organisation"), actor_of(request))
+        title = form_text(data, "title") or item.title
+        host = await self._organisation(db, form_text(data, "host_organisation"), actor_of(request))
         await service.update_fields(
             db,
             actor_of(request),
             item,
             event_id=event_id,
             title=title,
-            description=_text(data, "description"),
+            description=form_text(data, "description"),
             host_organisation_id=host.id if host else None,
         )
         flash(request, "Saved the session.", category="success")
@@ -393,12 +385,12 @@ class EventManagement(Controller):
         self, request: Request, event_id: FromPath[int], data: Form, db: Db
     ) -> Redirect:
         event = await load_event(db, event_id)
-        title = _text(data, "title")
+        title = form_text(data, "title")
         if not title:
             flash(request, "A presentation needs a title.", category="error")
             return Redirect(f"/manage/events/{event.id}#presentations")
         event_session = None
-        if _text(data, "session_id"):
+        if form_text(data, "session_id"):
             event_session = await load_in_event(db, EventSession, int(data["session_id"]), event_id)
         presentation = await service.add_presentation(
             db,
@@ -406,7 +398,7 @@ class EventManagement(Controller):
             event,
             title=title,
             event_session=event_session,
-            abstract=_text(data, "abstract"),
+            abstract=form_text(data, "abstract"),
         )
         flash(request, f"Added “{title}”. Now add its speakers and slides.", category="success")
         return Redirect(f"/manage/events/{event.id}/presentations/{presentation.id}")
@@ -472,7 +464,7 @@ class EventManagement(Controller):
         event = await load_event(db, event_id)
         item = await load_in_event(db, Presentation, presentation_id, event_id)
         person = None
-        if _text(data, "person_id"):
+        if form_text(data, "person_id"):
             person = await db.scalar(
                 select(Person).join(SpeakerLink, SpeakerLink.person_id == Person.id)
                 .where(SpeakerLink.presentation_id == item.id, Person.id == int(data["person_id"]))
@@ -539,7 +531,7 @@ class EventManagement(Controller):
         db: Db,
     ) -> Redirect:
         item = await load_in_event(db, Presentation, presentation_id, event_id)
-        session_id = int(data["session_id"]) if _text(data, "session_id") else None
+        session_id = int(data["session_id"]) if form_text(data, "session_id") else None
         if session_id is not None:
             await load_in_event(db, EventSession, session_id, event_id)
         await service.update_fields(
@@ -547,8 +539,8 @@ class EventManagement(Controller):
             actor_of(request),
             item,
             event_id=event_id,
-            title=_text(data, "title") or item.title,
-            abstract=_text(data, "abstract"),
+            title=form_text(data, "title") or item.title,
+            abstract=form_text(data, "abstract"),
             session_id=session_id,
         )
         flash(request, "Saved the presentation.", category="success")
@@ -628,19 +620,19 @@ class EventManagement(Controller):
         item = await load_in_event(db, Presentation, presentation_id, event_id)
         back = f"/manage/events/{event_id}/presentations/{presentation_id}"
         actor = actor_of(request)
-        if _text(data, "person_id"):
+        if form_text(data, "person_id"):
             person = await db.get(Person, int(data["person_id"]))
             if person is None or person.merged_into_id is not None:
                 raise NotFoundException("There is no such person in the directory.")
         else:
-            given, family = _text(data, "given_name"), _text(data, "family_name")
+            given, family = form_text(data, "given_name"), form_text(data, "family_name")
             if not given or not family:
                 flash(request, "A new person needs a given name and a family name.", category="error")
                 return Redirect(back + "#speakers")
             # A new person's title and organisation are also their current ones in the directory.
             person = await people.create_person(
-                db, actor, given_name=given, family_name=family, job_title=_text(data, "job_title"),
-                organisation=await self._organisation(db, _text(data, "organisation"), actor_of(request)),
+                db, actor, given_name=given, family_name=family, job_title=form_text(data, "job_title"),
+                organisation=await self._organisation(db, form_text(data, "organisation"), actor_of(request)),
             )  # fmt: skip
         if await db.scalar(
             select(SpeakerLink.id).where(
@@ -650,9 +642,9 @@ class EventManagement(Controller):
             flash(request, f"{person.full_name} already speaks in this presentation.", category="error")
             return Redirect(back + "#speakers")
         # Title and organisation at the event: as typed here, else the person's current ones.
-        organisation = await self._organisation(db, _text(data, "organisation"), actor_of(request))
+        organisation = await self._organisation(db, form_text(data, "organisation"), actor_of(request))
         await service.add_speaker(
-            db, actor, item, person, job_title=_text(data, "job_title"), organisation=organisation
+            db, actor, item, person, job_title=form_text(data, "job_title"), organisation=organisation
         )
         flash(request, f"Added {person.full_name}.", category="success")
         return Redirect(back + "#speakers")
@@ -672,13 +664,13 @@ class EventManagement(Controller):
         db: Db,
     ) -> Redirect:
         link = await load_speaker_link(db, link_id, presentation_id, event_id)
-        organisation = await self._organisation(db, _text(data, "organisation"), actor_of(request))
+        organisation = await self._organisation(db, form_text(data, "organisation"), actor_of(request))
         await service.update_fields(
             db,
             actor_of(request),
             link,
             event_id=event_id,
-            job_title=_text(data, "job_title"),
+            job_title=form_text(data, "job_title"),
             organisation_id=organisation.id if organisation else None,
         )
         flash(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 import anyio
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
@@ -22,6 +21,7 @@ from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Pr
 from ...storage import Storage
 from ...web.csrf import FORM_FIELD, HEADER_NAME, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
+from ...web.forms import Form
 from ...web.uploads import receive_form
 from ..accounts.auth import event_access, signed_in
 from ..audit import Actor
@@ -30,7 +30,6 @@ from . import service
 from .filetypes import RefusedType, detect_file, sanitise_filename
 from .public import attachment
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # Streamed: no body limit from Litestar (ours is enforced while streaming), and the CSRF token is
 # checked by the handler once the form's text fields are read.
 UPLOAD_OPTIONS: dict[str, Any] = {"request_max_body_size": None, "opt": {"exclude_from_csrf": True}}
