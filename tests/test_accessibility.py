@@ -107,6 +107,29 @@ def _management_pages(client, accounts) -> list[str]:
         f"/manage/events/{accounts.event_id}/materials/{material}",
         "/manage/audit",
         "/manage/users",
+        *_directory_pages(client),
+    ]
+
+
+def _directory_pages(client) -> list[str]:
+    import re
+
+    def first_id(path: str, kind: str) -> str:
+        return re.search(rf"/manage/{kind}/(\d+)", client.get(path).text).group(1)
+
+    mike = first_id("/manage/people?q=mike+mckendy", "people")
+    cary = first_id("/manage/people?q=cary", "people")
+    snb = first_id("/manage/organisations?q=snb", "organisations")
+    return [
+        "/manage/people",
+        "/manage/people?q=ccra&show=no-talks&sort=talks",
+        "/manage/people/new",
+        f"/manage/people/{mike}?merge_q=obrien",
+        f"/manage/people/{mike}/merge/{cary}",
+        "/manage/organisations",
+        f"/manage/organisations/{snb}?merge_q=service",
+        "/manage/organisations/new",
+        "/manage/duplicates",
     ]
 
 

@@ -131,6 +131,9 @@ def test_filters_no_talks_organisation_kind_and_duplicates(accounts, db, client)
     assert "McKendy, Mike" not in no_talks
     at = _names(client.get("/manage/people", params={"organisation": ids["societe"]}).text)
     assert at == ["Côté, Hélène"]
+    assert _names(client.get("/manage/people", params={"organisation": "shq"}).text) == ["Côté, Hélène"]
+    unknown = client.get("/manage/people", params={"organisation": "Nowhere"})
+    assert _names(unknown.text) == [] and "No organisation in the directory is called “Nowhere”" in unknown.text
     provincial = _names(client.get("/manage/people", params={"kind": "provincial"}).text)
     assert "Côté, Hélène" in provincial and "Quiet, Ron" not in provincial
     in_quebec = _names(client.get("/manage/people", params={"jurisdiction": "Québec"}).text)

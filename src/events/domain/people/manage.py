@@ -221,12 +221,19 @@ class DirectoryManagement(Controller):
     @get("/people", name="manage_people", guards=[staff_only])
     async def people(self, request: Request, db: Db) -> Template:
         query = _directory_query(request)
-        organisation = await db.get(Organisation, query.organisation_id) if query.organisation_id else None
+        typed = (request.query_params.get("organisation") or "").strip()
+        organisation = None
+        if query.organisation_id:
+            organisation = await db.get(Organisation, query.organisation_id)
+        elif typed:  # a name or acronym typed in the filter; an unknown one matches nobody
+            organisation = await service.organisation_named(db, typed)
+            query.organisation_id = organisation.id if organisation else -1
         return Template(
             "manage/people.html",
             context={
                 "results": await people_page(db, query),
                 "organisation": organisation,
+                "organisation_typed": typed,
                 "kinds": list(OrganisationKind),
                 "jurisdictions": await jurisdictions(db),
                 "sorts": PEOPLE_SORTS,
