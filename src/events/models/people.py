@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.text import fold
@@ -12,6 +12,17 @@ from .organisations import Organisation
 
 class Person(BigIntAuditBase):
     __tablename__ = "person"
+    __table_args__ = (
+        # The directory's A-Z order over the records still in use: pages without a sort.
+        Index(
+            "ix_person_directory_order",
+            "family_name",
+            "given_name",
+            "id",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
+    )
 
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     given_name: Mapped[str] = mapped_column(String(120))
