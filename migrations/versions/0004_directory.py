@@ -73,6 +73,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_person_email'), ['email'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_family_key'), ['family_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_name_key'), ['name_key'], unique=False)
+        batch_op.drop_index('ix_person_merged_into_id')
+        batch_op.create_index('ix_person_merged_into_id', ['merged_into_id'], unique=False, sqlite_where=sa.text('merged_into_id IS NOT NULL'), postgresql_where=sa.text('merged_into_id IS NOT NULL'))
         batch_op.create_index('ix_person_directory_order', ['family_name', 'given_name', 'id'], unique=False, sqlite_where=sa.text('merged_into_id IS NULL'), postgresql_where=sa.text('merged_into_id IS NULL'))
 
     _fill_keys_and_terms()
@@ -112,6 +114,8 @@ def _insert_terms(connection, table: str, owner: str, owner_id: int, text: str, 
 def downgrade() -> None:
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index('ix_person_directory_order')
+        batch_op.drop_index('ix_person_merged_into_id')
+        batch_op.create_index('ix_person_merged_into_id', ['merged_into_id'], unique=False)
         batch_op.drop_index(batch_op.f('ix_person_name_key'))
         batch_op.drop_index(batch_op.f('ix_person_family_key'))
         batch_op.drop_index(batch_op.f('ix_person_email'))

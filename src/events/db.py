@@ -26,7 +26,9 @@ VERSION_TABLE = "alembic_version"
 
 
 def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
-    engine_config = EngineConfig()
+    # asyncpg prepares every statement; after five runs PostgreSQL may switch to one generic plan,
+    # which cannot see that "mck" is a narrow prefix of the name index and "m" a broad one.
+    engine_config = EngineConfig(connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}})
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine_config = EngineConfig(connect_args={"timeout": 30})

@@ -22,6 +22,14 @@ class Person(BigIntAuditBase):
             sqlite_where=text("merged_into_id IS NULL"),
             postgresql_where=text("merged_into_id IS NULL"),
         ),
+        # Only tombstones are looked up by what they were merged into; a full index would tempt the
+        # planners to read every record in use through it instead of walking the A-Z order.
+        Index(
+            "ix_person_merged_into_id",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+        ),
     )
 
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -42,9 +50,7 @@ class Person(BigIntAuditBase):
     # Names without accents, case, punctuation or spaces: what the duplicate review compares.
     family_key: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
     name_key: Mapped[str] = mapped_column(String(250), default="", server_default="", index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True
-    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
     merged_into: Mapped[Person | None] = relationship(remote_side="Person.id", lazy="raise")

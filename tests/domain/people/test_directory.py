@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from events.domain.audit import COMMAND_LINE
 from events.domain.events import service as events
-from events.domain.people import duplicates
+from events.domain.people import duplicates, search
 from events.domain.people import service as people
 from events.domain.people.search import people_matching
 from events.models import (
@@ -133,7 +133,9 @@ def test_filters_no_talks_organisation_kind_and_duplicates(accounts, db, client)
     assert at == ["Côté, Hélène"]
     assert _names(client.get("/manage/people", params={"organisation": "shq"}).text) == ["Côté, Hélène"]
     unknown = client.get("/manage/people", params={"organisation": "Nowhere"})
-    assert _names(unknown.text) == [] and "No organisation in the directory is called “Nowhere”" in unknown.text
+    assert (
+        _names(unknown.text) == [] and "No organisation in the directory is called “Nowhere”" in unknown.text
+    )
     provincial = _names(client.get("/manage/people", params={"kind": "provincial"}).text)
     assert "Côté, Hélène" in provincial and "Quiet, Ron" not in provincial
     in_quebec = _names(client.get("/manage/people", params={"jurisdiction": "Québec"}).text)
@@ -526,3 +528,49 @@ def test_merging_organisations_moves_people_talks_and_divisions(accounts, db, cl
     assert f'href="/manage/organisations/{snb}"' in found.text
     assert f'href="/manage/organisations/{typo}"' not in found.text
     assert client.get(f"/organisations/{typo_slug}", follow_redirects=False).status_code == 301
+
+
+def test_common_prefixes_take_the_a_to_z_walk_and_find_what_the_index_finds(accounts, db, client):
+    """ "m" starts hundreds of names: the first page comes from walking the A-Z order, and must be
+    exactly the first page the term index gives, alone or with other words."""
+
+    async def many(session, _storage):
+        for number in range(search.COMMON + 60):
+            given = "Ann" if number % 10 == 0 else ("Mia", "Max")[number % 2]
+            await people.create_person(
+                session,
+                COMMAND_LINE,
+                given_name=given,
+                family_name=f"Zu{number:04d}",
+                suggest_duplicates=False,
+            )
+
+    db.run(many)
+
+    async def compare(session, _storage):
+        answers = {}
+        for query in ("m", "zu", "m zu", "ann"):
+            exact = list(
+                await session.scalars(
+                    select(Person.id)
+                    .where(Person.merged_into_id.is_(None), people_matching(query))
+                    .order_by(*search.A_TO_Z)
+                    .limit(10)
+                )
+            )
+            walked = await search.first_ids_in_a_to_z(session, query, [], 10)
+            found = [person.id for person, _ in await people.search_people(session, query)]
+            answers[query] = (await search.is_common(session, query), walked, exact, found)
+        return answers
+
+    answers = db.run(compare)
+    common, walked, exact, found = answers["m"]
+    assert common and walked == exact == found and len(exact) == 10
+    common, walked, exact, found = answers["zu"]
+    assert common and found == exact and len(exact) == 10
+    assert answers["m zu"][3] == answers["m zu"][2]
+    assert answers["ann"][0] is False and answers["ann"][3] == answers["ann"][2]
+
+    _staff(client, accounts)
+    page = main_text(client.get("/manage/people", params={"q": "m"}).text)
+    assert "Zu0001, Max" in page and "Zu0002, Mia" in page and "Zu0000, Ann" not in page

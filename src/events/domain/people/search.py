@@ -53,10 +53,69 @@ def people_ids_named(word: str):  # noqa: ANN201
     )
 
 
+def _person_named(word: str) -> ColumnElement[bool]:
+    """This person (correlated), or their organisation, has a word starting with ``word``."""
+    terms = person_name_term.c
+    return or_(
+        exists().where(terms.person_id == Person.id, _starts_with(terms.term, word)),
+        Person.organisation_id.in_(organisation_ids_named(word)),
+    )
+
+
 def people_matching(query: str | None) -> ColumnElement[bool]:
-    """A condition on ``Person``: every word typed names them or their organisation (true if none)."""
-    conditions = [Person.id.in_(people_ids_named(word)) for word in search_words(query)]
-    return and_(*conditions) if conditions else true()
+    """A condition on ``Person``: every word typed names them or their organisation (true if none).
+
+    The longest word drives: its matches come from the term index, and the other words are
+    checked on those people alone.
+    """
+    words = sorted(search_words(query), key=len, reverse=True)
+    if not words:
+        return true()
+    return and_(Person.id.in_(people_ids_named(words[0])), *(_person_named(word) for word in words[1:]))
+
+
+A_TO_Z = (Person.family_name, Person.given_name, Person.id)
+# A word with this many names starting with it ("m") is common: its matches are spread along the
+# A-Z order, so a page of them is found among the first few people in that order, each checked
+# on its own, without collecting and sorting thousands of matches through the term index.
+COMMON = 500
+WALK_PER_RESULT = 40
+
+
+async def is_common(session: AsyncSession, query: str | None) -> bool:
+    """Whether the longest word typed starts COMMON names or more (one bounded index range)."""
+    words = sorted(search_words(query), key=len, reverse=True)
+    if not words:
+        return False
+    terms = person_name_term.c
+    names = select(terms.person_id).where(_starts_with(terms.term, words[0])).limit(COMMON).subquery()
+    return await session.scalar(select(func.count()).select_from(names)) >= COMMON
+
+
+def each_word_checked(query: str | None) -> ColumnElement[bool]:
+    """The same condition as ``people_matching``, checked person by person: for common words."""
+    return and_(true(), *(_person_named(word) for word in search_words(query)))
+
+
+async def first_ids_in_a_to_z(
+    session: AsyncSession, query: str | None, filters: list[ColumnElement[bool]], limit: int
+) -> list[int] | None:
+    """The first ``limit`` matching ids in A-Z order, from the first people in that order.
+
+    None when those people hold fewer than ``limit`` matches (the matches cluster further on,
+    as "mc" does under M): the caller then asks the term index, which is exact in every case.
+    """
+    walk = max(1000, limit * WALK_PER_RESULT)
+    first = select(Person.id).where(Person.merged_into_id.is_(None)).order_by(*A_TO_Z).limit(walk)
+    ids = list(
+        await session.scalars(
+            select(Person.id)
+            .where(Person.id.in_(first), each_word_checked(query), *filters)
+            .order_by(*A_TO_Z)
+            .limit(limit)
+        )
+    )
+    return ids if len(ids) == limit else None
 
 
 def organisations_matching(query: str | None) -> ColumnElement[bool]:
@@ -68,6 +127,7 @@ def organisations_matching(query: str | None) -> ColumnElement[bool]:
 # --- the staff directory's pages of results ---------------------------------------------------------
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 2000  # a common search is counted up to this; beyond it the page says "more than"
 PEOPLE_SORTS = {"name": "Name", "recent": "Recently changed", "talks": "Most talks"}
 SHOW = {"": "Everyone", "no-talks": "No talks", "duplicates": "Possible duplicates"}
 
@@ -100,7 +160,11 @@ class ResultPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total > COUNT_LIMIT
 
 
 def _talk_count(column):  # noqa: ANN001, ANN202
@@ -155,30 +219,45 @@ async def people_with_organisations(
 
 async def people_page(session: AsyncSession, query: DirectoryQuery) -> ResultPage:
     """One page of people (with their organisation) for the staff directory."""
-    conditions = [Person.merged_into_id.is_(None), people_matching(query.q)]
+    filters = []
     if query.organisation_id:
-        conditions.append(Person.organisation_id == query.organisation_id)
+        filters.append(Person.organisation_id == query.organisation_id)
     if query.kind or query.jurisdiction:
         within = select(Organisation.id)
         if query.kind:
             within = within.where(Organisation.kind == query.kind)
         if query.jurisdiction:
             within = within.where(Organisation.jurisdiction == query.jurisdiction)
-        conditions.append(Person.organisation_id.in_(within))
+        filters.append(Person.organisation_id.in_(within))
     if query.show == "no-talks":
-        conditions.append(~exists().where(SpeakerLink.person_id == Person.id))
+        filters.append(~exists().where(SpeakerLink.person_id == Person.id))
     elif query.show == "duplicates":
-        conditions.append(Person.id.in_(_open_suggestions(DuplicateKind.PERSON)))
+        filters.append(Person.id.in_(_open_suggestions(DuplicateKind.PERSON)))
+    conditions = [Person.merged_into_id.is_(None), people_matching(query.q), *filters]
     order = {
         "recent": (Person.updated_at.desc(), Person.id.desc()),
         "talks": (_talk_count(SpeakerLink.person_id == Person.id).desc(), Person.family_name, Person.id),
-    }.get(query.sort, (Person.family_name, Person.given_name, Person.id))
-    total = await session.scalar(select(func.count()).select_from(Person).where(*conditions))
-    ids = list(
-        await session.scalars(
-            select(Person.id).where(*conditions).order_by(*order).limit(PAGE_SIZE).offset(query.offset)
+    }.get(query.sort, A_TO_Z)
+    common = await is_common(session, query.q)
+    # A common word is counted person by person, up to enough to say "more than" (the term index
+    # would first collect every match); a rarer one is counted exactly through the index.
+    counted = select(Person.id).where(*conditions)
+    if common:
+        counted = (
+            select(Person.id)
+            .where(Person.merged_into_id.is_(None), each_word_checked(query.q), *filters)
+            .limit(COUNT_LIMIT + 1)
         )
-    )
+    total = await session.scalar(select(func.count()).select_from(counted.subquery()))
+    ids = None
+    if common and query.sort == "name" and query.page == 1:
+        ids = await first_ids_in_a_to_z(session, query.q, filters, PAGE_SIZE)
+    if ids is None:
+        ids = list(
+            await session.scalars(
+                select(Person.id).where(*conditions).order_by(*order).limit(PAGE_SIZE).offset(query.offset)
+            )
+        )
     return ResultPage(
         rows=await people_with_organisations(session, ids),
         total=total,
