@@ -22,6 +22,8 @@ PAGES = [
     "/speakers/mike-mckendy",
     "/organisations/service-new-brunswick",
     "/organisations/canada-customs-and-revenue-agency",
+    "/speakers",
+    "/organisations",
     "/events/no-such-event",
 ]
 
@@ -108,7 +110,30 @@ def _management_pages(client, accounts) -> list[str]:
         "/manage/audit",
         "/manage/users",
         *_directory_pages(client),
+        *_directory_import_pages(client),
     ]
+
+
+def _directory_import_pages(client) -> list[str]:
+    """The import form, and the preview of an upload with new, changed, unchanged and rejected rows."""
+    import re
+
+    from tests.conftest import csrf_token
+
+    rows = [
+        "slug,given_name,family_name,job_title,organisation,email",
+        "mike-mckendy,Mike,McKendy,President,service-new-brunswick,",
+        "ron-smith,Ron,Smith,,service-new-brunswick,",
+        ",Éloïse,Thériault,Directrice,SNB,eloise@example.org",
+        ",Sam,Nobody,Clerk,,sam at example.org",
+    ]
+    preview = client.post(
+        "/manage/directory/import",
+        files={"files": ("people.csv", "\n".join(rows).encode(), "text/csv")},
+        data={"_csrf_token": csrf_token(client, "/manage/directory/import")},
+    )
+    token = re.search(r"/manage/directory/import/([0-9a-f]{32})", preview.text).group(1)
+    return ["/manage/directory/import", f"/manage/directory/import/{token}"]
 
 
 def _directory_pages(client) -> list[str]:

@@ -3,23 +3,79 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from litestar import Controller, Request, Response
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Person
+from ...models import Organisation, Person
 from ...web.deps import PageCacheDep
 from ...web.page_cache import public_page
 from ...web.templating import render_page
-from . import service
+from . import index, service
+
+# Longer searches are cut: only the first few words count anyway (see search.search_words).
+MAX_QUERY = 200
+# 500,000 entries at 50 a page; past that a page number is a mistake (and too large for an OFFSET).
+MAX_PAGE = 10_000
+
+
+def _index_arguments(letter: str, q: str, page: int) -> dict:
+    try:
+        value = index.letter_value(letter)
+    except ValueError:
+        raise NotFoundException(f"There is no letter {letter!r} in the index.") from None
+    return {"letter": value, "query": " ".join(q.split())[:MAX_QUERY], "page": page}
+
+
+def _check_in_range(found: index.IndexPage) -> None:
+    if found.page > found.pages:
+        raise NotFoundException(f"There is no page {found.page} here; the last one is {found.pages}.")
 
 
 class PeoplePages(Controller):
+    # The page cache keys pages by path and query string, so each letter, search and page is its own entry.
+    @public_page("/speakers", name="speakers")
+    async def speakers(
+        self,
+        request: Request,
+        page_cache: PageCacheDep,
+        letter: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
+    ) -> Response:
+        arguments = _index_arguments(letter, q, page)
+
+        def render(db_session: Session) -> str:
+            found = index.speakers_page(db_session, **arguments)
+            _check_in_range(found)
+            return render_page(request, "public/speakers.html", index=found)
+
+        return await page_cache.respond(request, render)
+
+    @public_page("/organisations", name="organisations")
+    async def organisations(
+        self,
+        request: Request,
+        page_cache: PageCacheDep,
+        letter: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
+    ) -> Response:
+        arguments = _index_arguments(letter, q, page)
+
+        def render(db_session: Session) -> str:
+            found = index.organisations_page(db_session, **arguments)
+            _check_in_range(found)
+            return render_page(request, "public/organisations.html", index=found)
+
+        return await page_cache.respond(request, render)
+
     @public_page("/speakers/{slug:str}", name="speaker")
     async def speaker(
         self,
@@ -28,13 +84,18 @@ class PeoplePages(Controller):
         page_cache: PageCacheDep,
     ) -> Response:
         def render(db_session: Session) -> str | Response:
+            missing = NotFoundException(f"No speaker is called {slug!r}.")
             person = service.person_by_slug(db_session, slug)
             if person is None:
-                raise NotFoundException(f"No speaker is called {slug!r}.")
+                raise missing
             if person.merged_into_id is not None:  # a merged duplicate: its old URL leads to the survivor
+                if not service.has_speaker_page(db_session, person.merged_into_id):
+                    raise missing  # the survivor has no public page: its name is not given away either
                 survivor = db_session.scalar(select(Person.slug).where(Person.id == person.merged_into_id))
                 return Redirect(f"/speakers/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
             history = service.person_history(db_session, person, dt.datetime.now(dt.UTC))
+            if not history and not service.has_speaker_page(db_session, person.id):
+                raise missing  # only in the staff directory: not for the public site
             return render_page(request, "public/speaker.html", person=person, history=history)
 
         return await page_cache.respond(request, render)
@@ -46,10 +107,16 @@ class PeoplePages(Controller):
         slug: FromPath[str],
         page_cache: PageCacheDep,
     ) -> Response:
-        def render(db_session: Session) -> str:
-            page = service.organisation_page(db_session, slug, dt.datetime.now(dt.UTC))
-            if page is None:
+        def render(db_session: Session) -> str | Response:
+            organisation = service.organisation_by_slug(db_session, slug)
+            if organisation is None:
                 raise NotFoundException(f"No organisation is called {slug!r}.")
+            if organisation.merged_into_id is not None:  # a merged duplicate: its URL leads to the survivor
+                survivor = db_session.scalar(
+                    select(Organisation.slug).where(Organisation.id == organisation.merged_into_id)
+                )
+                return Redirect(f"/organisations/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
+            page = service.organisation_page(db_session, organisation, dt.datetime.now(dt.UTC))
             return render_page(request, "public/organisation.html", page=page)
 
         return await page_cache.respond(request, render)

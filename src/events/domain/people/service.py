@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, Exists, case, exists, func, literal_column, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ...models import (
     PUBLIC_STATUSES,
@@ -25,7 +25,15 @@ from ...models.base import TERM_LENGTH, name_key
 from ..audit import Actor, apply_changes, created_fields, record
 from ..text import fold, free_slug, slugify
 from . import duplicates
-from .search import organisation_ids_named, people_matching, search_words
+from .search import (
+    A_TO_Z,
+    first_ids_in_a_to_z,
+    is_common,
+    organisation_ids_named,
+    people_matching,
+    people_with_organisations,
+    search_words,
+)
 
 
 class DirectoryError(ValueError):
@@ -249,14 +257,17 @@ async def search_people(
     """People matching every word typed (see ``search.people_matching``), with their organisation."""
     if not search_words(query):
         return []
-    rows = await session.execute(
-        select(Person, Organisation)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Person.merged_into_id.is_(None), people_matching(query))
-        .order_by(Person.family_name, Person.given_name, Person.id)
-        .limit(limit)
-    )
-    return [(person, organisation) for person, organisation in rows]
+    ids = await first_ids_in_a_to_z(session, query, [], limit) if await is_common(session, query) else None
+    if ids is None:
+        ids = list(
+            await session.scalars(
+                select(Person.id)
+                .where(Person.merged_into_id.is_(None), people_matching(query))
+                .order_by(*A_TO_Z)
+                .limit(limit)
+            )
+        )
+    return await people_with_organisations(session, ids)
 
 
 async def organisation_named(session: AsyncSession, value: str | None) -> Organisation | None:
@@ -443,16 +454,31 @@ class Appearance:
     materials: list[Material]
 
 
+# What makes a speaker link public: the talk and its event are not deleted and the event is published.
+PUBLIC_TALK = (
+    Presentation.deleted_at.is_(None),
+    LearningEvent.deleted_at.is_(None),
+    LearningEvent.status.in_(PUBLIC_STATUSES),
+)
+
+
+def public_talk_exists(*conditions: ColumnElement[bool]) -> Exists:
+    """Whether a public speaker link meets ``conditions`` (correlated with the enclosing query)."""
+    return (
+        select(SpeakerLink.id)
+        .join(SpeakerLink.presentation)
+        .join(Presentation.event)
+        .where(*PUBLIC_TALK, *conditions)
+        .exists()
+    )
+
+
 def _public_links():  # noqa: ANN202
     return (
         select(SpeakerLink)
         .join(SpeakerLink.presentation)
         .join(Presentation.event)
-        .where(
-            Presentation.deleted_at.is_(None),
-            LearningEvent.deleted_at.is_(None),
-            LearningEvent.status.in_(PUBLIC_STATUSES),
-        )
+        .where(*PUBLIC_TALK)
         .options(
             joinedload(SpeakerLink.person),
             joinedload(SpeakerLink.organisation),
@@ -464,7 +490,10 @@ def _public_links():  # noqa: ANN202
                 ),
             ),
         )
-        .order_by(LearningEvent.start_date.desc(), Presentation.position)
+        # Newest event first; the event id keeps two events of one day from interleaving their talks.
+        .order_by(
+            LearningEvent.start_date.desc(), LearningEvent.id.desc(), Presentation.position, Presentation.id
+        )
     )
 
 
@@ -490,34 +519,98 @@ def person_history(session: Session, person: Person, now) -> list[Appearance]:  
     return _appearances(list(links), now)
 
 
+def has_speaker_page(session: Session, person_id: int) -> bool:
+    """Whether a person without public talks still has a public page: only once put on a programme.
+
+    People who are only in the staff directory (never a speaker anywhere) get a 404, so that the public
+    site does not list the directory. A speaker whose talks are all at unpublished events keeps a page
+    that shows no talks (tests/domain/events/test_public_pages.py expects that page to answer).
+    """
+    return bool(session.scalar(select(exists().where(SpeakerLink.person_id == person_id))))
+
+
 @dataclass
 class OrganisationPage:
     organisation: Organisation
     children: list[Organisation]
-    predecessors: list[Organisation]
-    appearances: list[Appearance]
+    predecessors: list[Organisation]  # every earlier name, however far back, the closest first
+    successors: list[Organisation]  # the later names, in order
+    appearances: list[Appearance]  # talks under this name or an earlier one, newest first
     hosted_sessions: list[EventSession]
 
 
-def organisation_page(session: Session, slug: str, now) -> OrganisationPage | None:  # noqa: ANN001
-    organisation = session.scalar(
-        select(Organisation)
-        .where(Organisation.slug == slug)
-        .options(joinedload(Organisation.parent), joinedload(Organisation.successor))
+# Lineage loops are refused on write (_refuse_loop); this bound only keeps a bad row from looping a page.
+LINEAGE_STEPS = 50
+
+
+def _lineage(session: Session, organisation: Organisation) -> list[tuple[Organisation, int]]:
+    """The earlier (negative steps) and later (positive steps) names of ``organisation``, in one statement."""
+    older, newer = aliased(Organisation), aliased(Organisation)
+    earlier = select(Organisation.id, literal_column("0").label("step")).where(
+        Organisation.id == organisation.id
     )
-    if organisation is None:
-        return None
-    related = (
+    earlier = earlier.cte("earlier", recursive=True)
+    earlier = earlier.union_all(
+        select(older.id, earlier.c.step - 1)
+        .join(older, older.successor_id == earlier.c.id)
+        .where(earlier.c.step > -LINEAGE_STEPS)
+    )
+    later = select(Organisation.successor_id.label("id"), literal_column("1").label("step")).where(
+        Organisation.id == organisation.id, Organisation.successor_id.is_not(None)
+    )
+    later = later.cte("later", recursive=True)
+    later = later.union_all(
+        select(newer.successor_id, later.c.step + 1)
+        .join(newer, newer.id == later.c.id)
+        .where(newer.successor_id.is_not(None), later.c.step < LINEAGE_STEPS)
+    )
+    steps = union_all(
+        select(earlier.c.id, earlier.c.step).where(earlier.c.step < 0), select(later.c.id, later.c.step)
+    ).subquery()
+    rows = session.execute(
+        select(Organisation, steps.c.step)
+        .join(steps, steps.c.id == Organisation.id)
+        .order_by(func.abs(steps.c.step), Organisation.name)
+    )
+    seen = {organisation.id}
+    lineage = []
+    for other, step in rows:
+        if other.id not in seen:
+            seen.add(other.id)
+            lineage.append((other, step))
+    return lineage
+
+
+def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.scalar(
+        select(Organisation).where(Organisation.slug == slug).options(joinedload(Organisation.parent))
+    )
+
+
+def organisation_page(session: Session, organisation: Organisation, now) -> OrganisationPage:  # noqa: ANN001
+    """What an organisation's page shows, in a handful of statements whatever the number of talks."""
+    children = (
         session.scalars(
             select(Organisation)
-            .where(
-                or_(Organisation.parent_id == organisation.id, Organisation.successor_id == organisation.id)
-            )
+            .where(Organisation.parent_id == organisation.id, Organisation.merged_into_id.is_(None))
             .order_by(Organisation.name)
         )
     ).all()
+    lineage = _lineage(session, organisation)
+    predecessors = [other for other, step in lineage if step < 0]
+    # The talks and sessions of its earlier names are its history too, shown with the name of the time.
+    names = [organisation.id, *(other.id for other in predecessors)]
     links = (
-        (session.scalars(_public_links().where(SpeakerLink.organisation_id == organisation.id)))
+        (
+            session.scalars(
+                _public_links()
+                .where(SpeakerLink.organisation_id.in_(names))
+                # A talk shared by several of its people is shown once, preferably under the current name.
+                .order_by(
+                    case((SpeakerLink.organisation_id == organisation.id, 0), else_=1), SpeakerLink.position
+                )
+            )
+        )
         .unique()
         .all()
     )
@@ -526,19 +619,20 @@ def organisation_page(session: Session, slug: str, now) -> OrganisationPage | No
             select(EventSession)
             .join(EventSession.event)
             .where(
-                EventSession.host_organisation_id == organisation.id,
+                EventSession.host_organisation_id.in_(names),
                 EventSession.deleted_at.is_(None),
                 LearningEvent.deleted_at.is_(None),
                 LearningEvent.status.in_(PUBLIC_STATUSES),
             )
-            .options(joinedload(EventSession.event))
-            .order_by(LearningEvent.start_date.desc(), EventSession.position)
+            .options(joinedload(EventSession.event), joinedload(EventSession.host_organisation))
+            .order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc(), EventSession.position)
         )
     ).all()
     return OrganisationPage(
         organisation=organisation,
-        children=[o for o in related if o.parent_id == organisation.id],
-        predecessors=[o for o in related if o.successor_id == organisation.id],
+        children=list(children),
+        predecessors=predecessors,
+        successors=[other for other, step in lineage if step > 0],
         appearances=_appearances(list(links), now),
         hosted_sessions=list(hosted),
     )
