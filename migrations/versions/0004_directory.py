@@ -82,33 +82,43 @@ def upgrade() -> None:
 
 def _fill_keys_and_terms() -> None:
     """Existing rows get what the models now keep up to date on every write."""
+    import json
+
+    from events.domain.text import searchable
     from events.models.base import TERM_LENGTH, name_key
 
+    def aliases(value) -> list[str]:  # noqa: ANN001
+        return list((json.loads(value) if isinstance(value, str) else value) or [])
+
     connection = op.get_bind()
-    organisations = connection.execute(sa.text("SELECT id, name, search_text FROM organisation")).mappings().all()
+    organisations = connection.execute(sa.text("SELECT id, name, acronym, aliases FROM organisation")).mappings().all()
     for row in organisations:
-        connection.execute(sa.text("UPDATE organisation SET name_key = :key WHERE id = :id"), {"key": name_key(row["name"])[:300], "id": row["id"]})
-        _insert_terms(connection, "organisation_name_term", "organisation_id", row["id"], row["search_text"], TERM_LENGTH)
-    people = connection.execute(sa.text("SELECT id, given_name, family_name, email, search_text, merged_into_id FROM person")).mappings().all()
-    for row in people:
+        text = searchable(" ".join([row["name"], row["acronym"] or "", *aliases(row["aliases"])]))[:1000]
         connection.execute(
-            sa.text("UPDATE person SET family_key = :family, name_key = :name, email = :email WHERE id = :id"),
+            sa.text("UPDATE organisation SET name_key = :key, search_text = :text WHERE id = :id"),
+            {"key": name_key(row["name"])[:300], "text": text, "id": row["id"]},
+        )
+        _insert_terms(connection, "organisation_name_term", "organisation_id", row["id"], text, TERM_LENGTH)
+    people = connection.execute(sa.text("SELECT id, given_name, family_name, aliases, email, merged_into_id FROM person")).mappings().all()
+    for row in people:
+        text = searchable(" ".join([row["given_name"], row["family_name"], *aliases(row["aliases"])]))[:1000]
+        connection.execute(
+            sa.text("UPDATE person SET family_key = :family, name_key = :name, email = :email, search_text = :text WHERE id = :id"),
             {
                 "family": name_key(row["family_name"])[:120],
                 "name": name_key(f"{row['given_name']} {row['family_name']}")[:250],
                 "email": (row["email"] or "").strip().lower() or None,
+                "text": text,
                 "id": row["id"],
             },
         )
         if row["merged_into_id"] is None:
-            _insert_terms(connection, "person_name_term", "person_id", row["id"], row["search_text"], TERM_LENGTH)
+            _insert_terms(connection, "person_name_term", "person_id", row["id"], text, TERM_LENGTH)
 
 
 def _insert_terms(connection, table: str, owner: str, owner_id: int, text: str, length: int) -> None:  # noqa: ANN001
     for term in sorted({word[:length] for word in (text or "").split()}):
         connection.execute(sa.text(f"INSERT INTO {table} ({owner}, term) VALUES (:id, :term)"), {"id": owner_id, "term": term})
-
-
 
 
 def downgrade() -> None:

@@ -15,6 +15,17 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
+def searchable(text: str) -> str:
+    """The folded words a name is found by: "Société de l'assurance" -> "societe de lassurance l assurance".
+
+    An apostrophe joins ("O'Brien" is found as "obrien") and also separates, so that French elisions
+    leave the word findable ("assurance").
+    """
+    words = fold(text).split()
+    split = fold(re.sub(r"['’]", " ", text)).split()
+    return " ".join(dict.fromkeys(words + split))
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """'Cary O'Brien' -> 'cary-obrien'; accents folded, only a-z, 0-9 and single hyphens."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

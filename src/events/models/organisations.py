@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.text import fold
+from ..domain.text import searchable
 from .base import BigIntAuditBase, JsonB, enum_column, name_key, name_terms_table, write_name_terms
 
 
@@ -64,7 +64,7 @@ class Organisation(BigIntAuditBase):
 @event.listens_for(Organisation, "before_update")
 def _fold_organisation_names(_mapper, _connection, organisation: Organisation) -> None:  # noqa: ANN001
     words = [organisation.name, organisation.acronym or "", *(organisation.aliases or [])]
-    organisation.search_text = fold(" ".join(words))[:1000]
+    organisation.search_text = searchable(" ".join(words))[:1000]
     organisation.name_key = name_key(organisation.name)[:300]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.text import fold
+from ..domain.text import searchable
 from .base import BigIntAuditBase, JsonB, name_key, name_terms_table, write_name_terms
 from .organisations import Organisation
 
@@ -68,7 +68,7 @@ person_name_term = name_terms_table("person_name_term", "person")
 @event.listens_for(Person, "before_update")
 def _fold_person_names(_mapper, _connection, person: Person) -> None:  # noqa: ANN001
     names = " ".join([person.given_name, person.family_name, *(person.aliases or [])])
-    person.search_text = fold(names)[:1000]
+    person.search_text = searchable(names)[:1000]
     person.family_key = name_key(person.family_name)[:120]
     person.name_key = name_key(f"{person.given_name} {person.family_name}")[:250]
 
