@@ -59,6 +59,27 @@ def fresh_database_url(backend: str, folder: Path) -> Iterator[str]:
         asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(autouse=True)
+def _forget_database_configs() -> Iterator[None]:
+    """advanced-alchemy remembers the keys of every SQLAlchemyAsyncConfig made in the process and checks
+    each new one against them recursively, one call per earlier config: after some 950 (every app and
+    every ``db.run`` makes one) the suite dies of RecursionError. Forget those each test made."""
+    from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+
+    registries = [
+        getattr(SQLAlchemyAsyncConfig, name)
+        for name in (
+            "_SESSION_SCOPE_KEY_REGISTRY",
+            "_ENGINE_APP_STATE_KEY_REGISTRY",
+            "_SESSIONMAKER_APP_STATE_KEY_REGISTRY",
+        )
+    ]
+    before = [set(registry) for registry in registries]
+    yield
+    for registry, kept in zip(registries, before, strict=True):
+        registry.intersection_update(kept)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param

@@ -23,6 +23,7 @@ from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
 from .domain.people.manage import DirectoryManagement
 from .domain.people.public import PeoplePages
+from .domain.people.transfer import DirectoryTransfer
 from .resources import STATIC_DIR
 from .storage import create_storage
 from .web.csrf import csrf_config
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SignInPages,
             EventManagement,
             DirectoryManagement,
+            DirectoryTransfer,
             MaterialManagement,
             AuditLog,
             UserAdministration,

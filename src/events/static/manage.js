@@ -100,3 +100,39 @@ document.querySelectorAll("form[data-live-search]").forEach((form) => {
   form.addEventListener("input", refresh);
   form.addEventListener("change", refresh);
 });
+
+// Directory import: one request with a progress bar, then the preview page. Without this file the form
+// posts as usual and the answer is the preview itself.
+document.querySelectorAll("form[data-import]").forEach((form) => {
+  const input = form.querySelector("input[type=file]");
+  const bar = form.querySelector("progress");
+  const status = form.querySelector("[data-import-status]");
+  const token = form.querySelector("input[name=_csrf_token]");
+  form.addEventListener("submit", (event) => {
+    if (!input.files.length) return; // let the server say what is missing
+    event.preventDefault();
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("Accept", "application/json");
+    if (token) request.setRequestHeader("X-CSRFToken", token.value);
+    bar.hidden = false;
+    bar.value = 0;
+    status.textContent = "Uploading…";
+    request.upload.addEventListener("progress", (progress) => {
+      if (progress.lengthComputable) { bar.max = progress.total; bar.value = progress.loaded; }
+    });
+    request.upload.addEventListener("load", () => { status.textContent = "Uploaded; checking every row…"; });
+    request.addEventListener("load", () => {
+      let answer = {};
+      try { answer = JSON.parse(request.responseText); } catch { /* an error page */ }
+      if (request.status < 300 && answer.next) { window.location.assign(answer.next); return; }
+      bar.hidden = true;
+      status.textContent = `Not imported: ${answer.error || request.statusText}`;
+    });
+    request.addEventListener("error", () => {
+      bar.hidden = true;
+      status.textContent = "The upload failed (network). Please try again.";
+    });
+    request.send(new FormData(form));
+  });
+});

@@ -17,6 +17,7 @@ from tests.conftest import csrf_token, sign_in
 LATER = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
 ROLES = ["anonymous", "outsider", "organiser", "staff", "admin"]
 PDF = ("deck.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")
+CSV = ("organisations.csv", b"name\nMatrix Board\n", "text/csv")
 
 # (method, path, form data or "upload", status for those allowed). Event-scoped paths answer 403 to an
 # organiser of another event; everything answers anonymous visitors with a redirect to sign in.
@@ -91,6 +92,14 @@ ROUTES = [
     ("POST", "/manage/duplicates/{d}/dismiss", {}, 302),
     ("POST", "/manage/people/{a}/merge/{b}", {"survivor": "{a}"}, 302),
     ("POST", "/manage/organisations/{o}/merge/{q}", {"survivor": "{o}"}, 302),
+    # CSV export and import ({t}: an import token nobody staged, so confirming it sends back to the form).
+    ("GET", "/manage/directory/people.csv", None, 200),
+    ("GET", "/manage/directory/organisations.csv", None, 200),
+    ("GET", "/manage/directory/import", None, 200),
+    ("POST", "/manage/directory/import", "csv", 200),
+    ("GET", "/manage/directory/import/{t}", None, 302),
+    ("POST", "/manage/directory/import/{t}", {}, 303),
+    ("POST", "/manage/directory/import/{t}/cancel", {}, 303),
 ]
 UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc", "/manage/audit"}
 ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
@@ -98,7 +107,7 @@ ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
 STAFF_ONLY = {
     path
     for _, path, _, _ in ROUTES
-    if path.startswith(("/manage/people", "/manage/organisations", "/manage/duplicates"))
+    if path.startswith(("/manage/people", "/manage/organisations", "/manage/duplicates", "/manage/directory"))
     and not path.startswith("/manage/people/search")
 }
 
@@ -133,6 +142,7 @@ def _ids(db, event_id):
             "m": material.id,
             "v": material.current_version_id,
             "u": await session.scalar(select(User.id).where(User.email == "organiser@example.org")),
+            "t": "0" * 32,
             "i": (
                 await create_invitation(
                     session, COMMAND_LINE, await session.get(Presentation, presentation), expires_at=LATER
@@ -164,9 +174,10 @@ def test_permission_matrix(accounts, db, client, role):
         path = template.format(**ids)
         if method == "GET":
             response = client.get(path, follow_redirects=False)
-        elif data == "upload":
+        elif data in ("upload", "csv"):
+            file = PDF if data == "upload" else CSV
             response = client.post(
-                path, files={"files": PDF}, data={"_csrf_token": token}, follow_redirects=False
+                path, files={"files": file}, data={"_csrf_token": token}, follow_redirects=False
             )
         else:
             form = {key.format(**ids): str(value).format(**ids) for key, value in data.items()}

@@ -93,12 +93,14 @@ async def create_organisation(
     parent: Organisation | None = None,
     successor: Organisation | None = None,
     aliases: list[str] | None = None,
+    slug: str | None = None,
 ) -> Organisation:
+    """A new organisation; ``slug`` asks for a web address (an import keeps the exported one) if free."""
     name = " ".join((name or "").split())
     if not name:
         raise DirectoryError("An organisation needs a name.")
     organisation = Organisation(
-        slug=await free_slug(session, Organisation, slugify(name)),
+        slug=await free_slug(session, Organisation, slugify(slug or name)),
         name=name,
         acronym=acronym,
         kind=kind,
@@ -185,13 +187,17 @@ async def create_person(
     biography: str | None = None,
     aliases: list[str] | None = None,
     suggest_duplicates: bool = True,
+    slug: str | None = None,
 ) -> Person:
-    """A new person; ``suggest_duplicates=False`` for bulk loads, which scan the directory once at the end."""
+    """A new person; ``suggest_duplicates=False`` for bulk loads, which scan the directory once at the end.
+
+    ``slug`` asks for a web address (an import keeps the exported one), if no one has it yet.
+    """
     given_name, family_name = " ".join((given_name or "").split()), " ".join((family_name or "").split())
     if not family_name:
         raise DirectoryError("A person needs a family name.")
     person = Person(
-        slug=await free_slug(session, Person, slugify(f"{given_name} {family_name}")),
+        slug=await free_slug(session, Person, slugify(slug or f"{given_name} {family_name}")),
         given_name=given_name,
         family_name=family_name,
         honorific=honorific,
