@@ -36,6 +36,10 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 async def free_slug(session, model, base: str) -> str:  # noqa: ANN001
     """``base``, or ``base-2``, ``base-3``... whichever no row of ``model`` has yet."""
+    # Most names are new: one lookup in the unique index. Only a taken one reads its numbered siblings
+    # (a LIKE that the indexes cannot answer, which would make a bulk import quadratic if always run).
+    if await session.scalar(select(model.id).where(model.slug == base)) is None:
+        return base
     taken = set(
         await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%"))))
     )
