@@ -586,3 +586,24 @@ def test_a_word_after_an_elision_is_found(accounts, db, client):
     _staff(client, accounts)
     for query in ("assurance", "lassurance", "amour", "damour", "d amour"):
         assert _names(client.get("/manage/people", params={"q": query}).text) == ["D'Amour, Luc"], query
+
+
+def test_a_very_common_word_is_counted_up_to_enough(accounts, db, client, monkeypatch):
+    """Counting every match of "p" in a large directory costs what collecting them does: the page
+    stops at a limit (here made small) and says "more than"."""
+
+    async def many(session, _storage):
+        for number in range(60):
+            await people.create_person(
+                session, COMMAND_LINE, given_name=f"Pat{number:02d}", family_name="Zed", suggest_duplicates=False
+            )
+
+    db.run(many)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 20)
+    monkeypatch.setattr(search, "COMMON", 20)
+    _staff(client, accounts)
+    page = client.get("/manage/people", params={"q": "pat"})
+    assert "More than 20 people" in main_text(page.text)
+    assert _names(page.text)[:2] == ["Zed, Pat00", "Zed, Pat01"]
+    # Two words are counted exactly.
+    assert "60 people matching" in main_text(client.get("/manage/people", params={"q": "pat zed"}).text)

@@ -82,14 +82,19 @@ COMMON = 500
 WALK_PER_RESULT = 40
 
 
-async def is_common(session: AsyncSession, query: str | None) -> bool:
-    """Whether the longest word typed starts COMMON names or more (one bounded index range)."""
+async def names_starting(session: AsyncSession, query: str | None, up_to: int = COMMON) -> int:
+    """How many names the longest word typed starts, counted up to ``up_to`` (one bounded index range)."""
     words = sorted(search_words(query), key=len, reverse=True)
     if not words:
-        return False
+        return 0
     terms = person_name_term.c
-    names = select(terms.person_id).where(_starts_with(terms.term, words[0])).limit(COMMON).subquery()
-    return await session.scalar(select(func.count()).select_from(names)) >= COMMON
+    names = select(terms.person_id).where(_starts_with(terms.term, words[0])).limit(up_to).subquery()
+    return await session.scalar(select(func.count()).select_from(names))
+
+
+async def is_common(session: AsyncSession, query: str | None) -> bool:
+    """Whether the longest word typed starts COMMON names or more."""
+    return await names_starting(session, query) >= COMMON
 
 
 def each_word_checked(query: str | None) -> ColumnElement[bool]:
@@ -127,7 +132,7 @@ def organisations_matching(query: str | None) -> ColumnElement[bool]:
 # --- the staff directory's pages of results ---------------------------------------------------------
 
 PAGE_SIZE = 50
-COUNT_LIMIT = 2000  # a common search is counted up to this; beyond it the page says "more than"
+COUNT_LIMIT = 1000  # a common search is counted up to this; beyond it the page says "more than"
 PEOPLE_SORTS = {"name": "Name", "recent": "Recently changed", "talks": "Most talks"}
 SHOW = {"": "Everyone", "no-talks": "No talks", "duplicates": "Possible duplicates"}
 
@@ -158,13 +163,11 @@ class ResultPage:
     flagged: set[int] = field(default_factory=set)
     people: dict[int, int] = field(default_factory=dict)
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
+    more: bool = False  # counted up to ``total`` only: there are more
 
     @property
-    def more_than_counted(self) -> bool:
-        return self.total > COUNT_LIMIT
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
 
 
 def _talk_count(column):  # noqa: ANN001, ANN202
@@ -183,12 +186,14 @@ async def _flagged(session: AsyncSession, kind: DuplicateKind, ids: list[int]) -
     if not ids:
         return set()
     open_pairs = (DuplicateSuggestion.kind == kind, DuplicateSuggestion.status == DuplicateStatus.OPEN)
+    # Two lookups in the two indexes (an OR of both would read the whole table).
     rows = await session.execute(
-        select(DuplicateSuggestion.first_id, DuplicateSuggestion.second_id).where(
-            *open_pairs, or_(DuplicateSuggestion.first_id.in_(ids), DuplicateSuggestion.second_id.in_(ids))
+        union(
+            select(DuplicateSuggestion.first_id).where(*open_pairs, DuplicateSuggestion.first_id.in_(ids)),
+            select(DuplicateSuggestion.second_id).where(*open_pairs, DuplicateSuggestion.second_id.in_(ids)),
         )
     )
-    return {member for pair in rows for member in pair} & set(ids)
+    return set(rows.scalars())
 
 
 async def _counts(session: AsyncSession, column, ids: list[int]) -> dict[int, int]:  # noqa: ANN001
@@ -238,19 +243,22 @@ async def people_page(session: AsyncSession, query: DirectoryQuery) -> ResultPag
         "recent": (Person.updated_at.desc(), Person.id.desc()),
         "talks": (_talk_count(SpeakerLink.person_id == Person.id).desc(), Person.family_name, Person.id),
     }.get(query.sort, A_TO_Z)
-    common = await is_common(session, query.q)
-    # A common word is counted person by person, up to enough to say "more than" (the term index
-    # would first collect every match); a rarer one is counted exactly through the index.
+    names = await names_starting(session, query.q, up_to=2 * COUNT_LIMIT)
+    # A single word starting thousands of names is counted person by person, up to enough to say
+    # "more than" (the term index would first collect every match, and those many are soon found);
+    # rarer words, or several, are counted exactly through the index.
     counted = select(Person.id).where(*conditions)
-    if common:
+    limited = names >= 2 * COUNT_LIMIT and len(search_words(query.q)) == 1
+    if limited:
         counted = (
             select(Person.id)
             .where(Person.merged_into_id.is_(None), each_word_checked(query.q), *filters)
             .limit(COUNT_LIMIT + 1)
         )
     total = await session.scalar(select(func.count()).select_from(counted.subquery()))
+    more = limited and total > COUNT_LIMIT
     ids = None
-    if common and query.sort == "name" and query.page == 1:
+    if names >= COMMON and query.sort == "name" and query.page == 1:
         ids = await first_ids_in_a_to_z(session, query.q, filters, PAGE_SIZE)
     if ids is None:
         ids = list(
@@ -260,7 +268,8 @@ async def people_page(session: AsyncSession, query: DirectoryQuery) -> ResultPag
         )
     return ResultPage(
         rows=await people_with_organisations(session, ids),
-        total=total,
+        total=min(total, COUNT_LIMIT) if more else total,
+        more=more,
         query=query,
         talks=await _counts(session, SpeakerLink.person_id, ids),
         flagged=await _flagged(session, DuplicateKind.PERSON, ids),
