@@ -579,8 +579,12 @@ def test_common_prefixes_take_the_a_to_z_walk_and_find_what_the_index_finds(acco
 
 def test_a_word_after_an_elision_is_found(accounts, db, client):
     async def add(session, _storage):
-        body = await people.create_organisation(session, COMMAND_LINE, name="Société de l'assurance automobile")
-        await people.create_person(session, COMMAND_LINE, given_name="Luc", family_name="D'Amour", organisation=body)
+        body = await people.create_organisation(
+            session, COMMAND_LINE, name="Société de l'assurance automobile"
+        )
+        await people.create_person(
+            session, COMMAND_LINE, given_name="Luc", family_name="D'Amour", organisation=body
+        )
 
     db.run(add)
     _staff(client, accounts)
@@ -595,7 +599,11 @@ def test_a_very_common_word_is_counted_up_to_enough(accounts, db, client, monkey
     async def many(session, _storage):
         for number in range(60):
             await people.create_person(
-                session, COMMAND_LINE, given_name=f"Pat{number:02d}", family_name="Zed", suggest_duplicates=False
+                session,
+                COMMAND_LINE,
+                given_name=f"Pat{number:02d}",
+                family_name="Zed",
+                suggest_duplicates=False,
             )
 
     db.run(many)
