@@ -183,17 +183,22 @@ def _open_suggestions(kind: DuplicateKind):  # noqa: ANN202
 
 
 async def _flagged(session: AsyncSession, kind: DuplicateKind, ids: list[int]) -> set[int]:
+    """Which of ``ids`` have an open suggestion: looked up by id alone, so that the id indexes are used
+    (given the status too, SQLite would read every open suggestion through the status index)."""
     if not ids:
         return set()
-    open_pairs = (DuplicateSuggestion.kind == kind, DuplicateSuggestion.status == DuplicateStatus.OPEN)
-    # Two lookups in the two indexes (an OR of both would read the whole table).
+    suggestion = DuplicateSuggestion
     rows = await session.execute(
         union(
-            select(DuplicateSuggestion.first_id).where(*open_pairs, DuplicateSuggestion.first_id.in_(ids)),
-            select(DuplicateSuggestion.second_id).where(*open_pairs, DuplicateSuggestion.second_id.in_(ids)),
+            select(suggestion.first_id.label("id"), suggestion.kind, suggestion.status).where(
+                suggestion.first_id.in_(ids)
+            ),
+            select(suggestion.second_id, suggestion.kind, suggestion.status).where(
+                suggestion.second_id.in_(ids)
+            ),
         )
     )
-    return set(rows.scalars())
+    return {row.id for row in rows if row.kind == kind and row.status == DuplicateStatus.OPEN}
 
 
 async def _counts(session: AsyncSession, column, ids: list[int]) -> dict[int, int]:  # noqa: ANN001
