@@ -615,3 +615,18 @@ def test_a_very_common_word_is_counted_up_to_enough(accounts, db, client, monkey
     assert _names(page.text)[:2] == ["Zed, Pat00", "Zed, Pat01"]
     # Two words are counted exactly.
     assert "60 people matching" in main_text(client.get("/manage/people", params={"q": "pat zed"}).text)
+
+
+def test_the_audit_log_shows_one_records_history(accounts, db, client):
+    token = _staff(client, accounts)
+    mike = db.run(lambda session, _s: _find(session, Person, slug="mike-mckendy"))
+    client.post(
+        f"/manage/people/{mike.id}",
+        data={"_csrf_token": token, "given_name": "Mike", "family_name": "McKendy", "job_title": "President"},
+    )
+    page = client.get(f"/manage/people/{mike.id}")
+    assert f"/manage/audit?entity=person&amp;record={mike.id}" in page.text
+    history = main_text(client.get("/manage/audit", params={"entity": "person", "record": mike.id}).text)
+    assert "Edited person Mike McKendy" in history
+    assert "Created person Mike McKendy" in history
+    assert "Brian Nussey" not in history  # nobody else's changes
