@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ...config import Settings
 from ...models import Role, User, UserSession
 from ...web.csrf import UNGUARDED_PATHS
+from ..audit import Actor
 from .service import granted_event_ids
 
 # Everything outside /manage is public, and so is the sign-in page itself. Sessions are not even
@@ -98,6 +99,11 @@ def session_auth(settings: Settings, database: SQLAlchemyAsyncConfig) -> Session
         exclude=PUBLIC_PATHS,
         exclude_opt_key="public",
     )
+
+
+def actor_of(connection: ASGIConnection) -> Actor:
+    """The signed-in user as the author of a change, for the audit log."""
+    return Actor(user_id=current_user(connection).id)
 
 
 def current_user(connection: ASGIConnection) -> SignedIn:

@@ -29,15 +29,11 @@ from ...models import (
 from ...web.deps import Db, SettingsDep
 from ...web.forms import Form, form_text
 from ..accounts import service as accounts
-from ..accounts.auth import current_user, event_access, signed_in
+from ..accounts.auth import actor_of, current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
 from ..audit import Actor
 from ..people import service as people
 from . import service
-
-
-def actor_of(request: Request) -> Actor:
-    return Actor(user_id=current_user(request).id)
 
 
 def _date(

@@ -23,9 +23,9 @@ from ...web.csrf import FORM_FIELD, HEADER_NAME, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.forms import Form
 from ...web.uploads import receive_form
-from ..accounts.auth import event_access, signed_in
+from ..accounts.auth import actor_of, event_access, signed_in
 from ..audit import Actor
-from ..events.manage import actor_of, load_event, load_in_event
+from ..events.manage import load_event, load_in_event
 from . import service
 from .filetypes import RefusedType, detect_file, sanitise_filename
 from .public import attachment

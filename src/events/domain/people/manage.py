@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -26,16 +28,19 @@ from ...models import (
 )
 from ...web.deps import Db
 from ...web.forms import Form, form_text
-from ..accounts.auth import current_user, signed_in, staff_only
-from ..audit import Actor
+from ..accounts.auth import actor_of, signed_in, staff_only
 from . import duplicates, service
-from .search import PEOPLE_SORTS, SHOW, DirectoryQuery, jurisdictions, organisations_page, people_page
+from .search import (
+    PEOPLE_SORTS,
+    SHOW,
+    DirectoryQuery,
+    count_by,
+    jurisdictions,
+    organisations_page,
+    people_page,
+)
 
 SUGGESTIONS_PER_PAGE = 25
-
-
-def actor_of(request: Request) -> Actor:
-    return Actor(user_id=current_user(request).id)
 
 
 def _directory_query(request: Request) -> DirectoryQuery:
@@ -75,6 +80,45 @@ async def _organisation(db: AsyncSession, organisation_id: int) -> Organisation:
     if organisation is None:
         raise NotFoundException("There is no such organisation in the directory.")
     return organisation
+
+
+@dataclass(frozen=True)
+class Records:
+    """What differs between the directory's two kinds of record, for the pages they share."""
+
+    kind: DuplicateKind
+    path: str
+    model: type
+    talks_column: Any
+    load: Callable[[AsyncSession, int], Awaitable[Any]]
+    merge: Callable[..., Awaitable[Any]]
+    merged: Callable[[Any, Any], str]  # the message after a merge (duplicate, survivor)
+
+
+PEOPLE = Records(
+    kind=DuplicateKind.PERSON,
+    path="/manage/people",
+    model=Person,
+    talks_column=SpeakerLink.person_id,
+    load=_person,
+    merge=service.merge_people,
+    merged=lambda duplicate, survivor: (
+        f"Merged {duplicate.full_name} into {survivor.full_name}. Every talk moved with its title at the time; "
+        f"/speakers/{duplicate.slug} now leads to /speakers/{survivor.slug}."
+    ),
+)
+ORGANISATIONS = Records(
+    kind=DuplicateKind.ORGANISATION,
+    path="/manage/organisations",
+    model=Organisation,
+    talks_column=SpeakerLink.organisation_id,
+    load=_organisation,
+    merge=service.merge_organisations,
+    merged=lambda duplicate, survivor: (
+        f"Merged {duplicate.name} into {survivor.name}; /organisations/{duplicate.slug} now leads here."
+    ),
+)
+RECORDS = {records.kind: records for records in (PEOPLE, ORGANISATIONS)}
 
 
 async def _named(db: AsyncSession, data: dict[str, Any], name: str, errors: dict[str, str]) -> int | None:
@@ -169,33 +213,46 @@ async def _talks(db: AsyncSession, *where: Any, limit: int | None = None) -> lis
     return list(await db.scalars(statement))
 
 
-async def _suggestions_for(
-    db: AsyncSession, kind: DuplicateKind, record_id: int
-) -> list[tuple[Any, list[str]]]:
+async def _suggestions_for(db: AsyncSession, records: Records, record_id: int) -> list[tuple[Any, list[str]]]:
     """The open suggestions naming this record: (the other record, reasons)."""
-    rows = list(
-        await db.scalars(
-            select(DuplicateSuggestion).where(
-                DuplicateSuggestion.kind == kind,
-                DuplicateSuggestion.status == DuplicateStatus.OPEN,
-                or_(DuplicateSuggestion.first_id == record_id, DuplicateSuggestion.second_id == record_id),
-            )
+    suggestions = await db.scalars(
+        select(DuplicateSuggestion).where(
+            DuplicateSuggestion.kind == records.kind,
+            DuplicateSuggestion.status == DuplicateStatus.OPEN,
+            or_(DuplicateSuggestion.first_id == record_id, DuplicateSuggestion.second_id == record_id),
         )
     )
-    model = Person if kind == DuplicateKind.PERSON else Organisation
-    others = {
-        other.id: other
-        for other in await db.scalars(
-            select(model).where(
-                model.id.in_([s.second_id if s.first_id == record_id else s.first_id for s in rows])
-            )
-        )
-    }
-    return [
-        (others[s.second_id if s.first_id == record_id else s.first_id], s.reasons)
-        for s in rows
-        if (s.second_id if s.first_id == record_id else s.first_id) in others
-    ]
+    reasons = {s.second_id if s.first_id == record_id else s.first_id: s.reasons for s in suggestions}
+    others = await db.scalars(select(records.model).where(records.model.id.in_(reasons)))
+    return [(other, reasons[other.id]) for other in others]
+
+
+async def _merge_form(db: AsyncSession, records: Records, first_id: int, second_id: int) -> Template:
+    pair = [await records.load(db, first_id), await records.load(db, second_id)]
+    talks = await count_by(db, records.talks_column, [first_id, second_id])
+    return Template(
+        "manage/merge.html",
+        context={"kind": records.kind.value, "pair": pair, "talks": talks, "keep": _keep(pair, talks)},
+    )
+
+
+async def _merge(
+    request: Request, db: AsyncSession, records: Records, first_id: int, second_id: int, data: dict[str, Any]
+) -> Redirect:
+    pair = {first_id: await records.load(db, first_id), second_id: await records.load(db, second_id)}
+    kept = form_text(data, "survivor")
+    if kept is None or not kept.isdigit() or int(kept) not in pair:
+        flash(request, "Please choose which record to keep.", category="error")
+        return Redirect(f"{records.path}/{first_id}/merge/{second_id}")
+    survivor = pair.pop(int(kept))
+    duplicate = pair.popitem()[1]
+    try:
+        await records.merge(db, actor_of(request), survivor, duplicate)
+    except service.DirectoryError as error:
+        flash(request, str(error), category="error")
+        return Redirect(f"{records.path}/{survivor.id}")
+    flash(request, records.merged(duplicate, survivor), category="success")
+    return Redirect(f"{records.path}/{survivor.id}")
 
 
 def _keep(pair: list[Any], talks: dict[int, int]) -> int:
@@ -291,7 +348,7 @@ class DirectoryManagement(Controller):
                 "values": values,
                 "errors": errors,
                 "talks": await _talks(db, SpeakerLink.person_id == person.id),
-                "suggestions": await _suggestions_for(db, DuplicateKind.PERSON, person.id),
+                "suggestions": await _suggestions_for(db, PEOPLE, person.id),
                 "merge_q": query,
                 "candidates": candidates,
             },
@@ -314,44 +371,13 @@ class DirectoryManagement(Controller):
 
     @get("/people/{person_id:int}/merge/{other_id:int}", name="manage_person_merge_form", guards=[staff_only])
     async def merge_people_form(self, person_id: FromPath[int], other_id: FromPath[int], db: Db) -> Template:
-        pair = [await _person(db, person_id), await _person(db, other_id)]
-        counts = dict(
-            (
-                await db.execute(
-                    select(SpeakerLink.person_id, func.count())
-                    .where(SpeakerLink.person_id.in_([person_id, other_id]))
-                    .group_by(SpeakerLink.person_id)
-                )
-            ).all()
-        )
-        return Template(
-            "manage/merge.html",
-            context={"kind": "person", "pair": pair, "talks": counts, "keep": _keep(pair, counts)},
-        )
+        return await _merge_form(db, PEOPLE, person_id, other_id)
 
     @post("/people/{person_id:int}/merge/{other_id:int}", name="manage_person_merge", guards=[staff_only])
     async def merge_people(
         self, request: Request, person_id: FromPath[int], other_id: FromPath[int], data: Form, db: Db
     ) -> Redirect:
-        pair = {person_id: await _person(db, person_id), other_id: await _person(db, other_id)}
-        kept = form_text(data, "survivor")
-        if kept is None or not kept.isdigit() or int(kept) not in pair:
-            flash(request, "Please choose which record to keep.", category="error")
-            return Redirect(f"/manage/people/{person_id}/merge/{other_id}")
-        survivor = pair.pop(int(kept))
-        duplicate = pair.popitem()[1]
-        try:
-            await service.merge_people(db, actor_of(request), survivor, duplicate)
-        except service.DirectoryError as error:
-            flash(request, str(error), category="error")
-            return Redirect(f"/manage/people/{survivor.id}")
-        flash(
-            request,
-            f"Merged {duplicate.full_name} into {survivor.full_name}. Every talk moved with its title at the time; "
-            f"/speakers/{duplicate.slug} now leads to /speakers/{survivor.slug}.",
-            category="success",
-        )
-        return Redirect(f"/manage/people/{survivor.id}")
+        return await _merge(request, db, PEOPLE, person_id, other_id, data)
 
     # --- organisations -----------------------------------------------------------------------------
 
@@ -454,7 +480,7 @@ class DirectoryManagement(Controller):
                     )
                 ),
                 "talks": await _talks(db, SpeakerLink.organisation_id == organisation.id, limit=100),
-                "suggestions": await _suggestions_for(db, DuplicateKind.ORGANISATION, organisation.id),
+                "suggestions": await _suggestions_for(db, ORGANISATIONS, organisation.id),
                 "merge_q": query,
                 "candidates": candidates,
             },
@@ -487,20 +513,7 @@ class DirectoryManagement(Controller):
     async def merge_organisations_form(
         self, organisation_id: FromPath[int], other_id: FromPath[int], db: Db
     ) -> Template:
-        pair = [await _organisation(db, organisation_id), await _organisation(db, other_id)]
-        counts = dict(
-            (
-                await db.execute(
-                    select(SpeakerLink.organisation_id, func.count())
-                    .where(SpeakerLink.organisation_id.in_([organisation_id, other_id]))
-                    .group_by(SpeakerLink.organisation_id)
-                )
-            ).all()
-        )
-        return Template(
-            "manage/merge.html",
-            context={"kind": "organisation", "pair": pair, "talks": counts, "keep": _keep(pair, counts)},
-        )
+        return await _merge_form(db, ORGANISATIONS, organisation_id, other_id)
 
     @post(
         "/organisations/{organisation_id:int}/merge/{other_id:int}",
@@ -510,27 +523,7 @@ class DirectoryManagement(Controller):
     async def merge_organisations(
         self, request: Request, organisation_id: FromPath[int], other_id: FromPath[int], data: Form, db: Db
     ) -> Redirect:
-        pair = {
-            organisation_id: await _organisation(db, organisation_id),
-            other_id: await _organisation(db, other_id),
-        }
-        kept = form_text(data, "survivor")
-        if kept is None or not kept.isdigit() or int(kept) not in pair:
-            flash(request, "Please choose which record to keep.", category="error")
-            return Redirect(f"/manage/organisations/{organisation_id}/merge/{other_id}")
-        survivor = pair.pop(int(kept))
-        duplicate = pair.popitem()[1]
-        try:
-            await service.merge_organisations(db, actor_of(request), survivor, duplicate)
-        except service.DirectoryError as error:
-            flash(request, str(error), category="error")
-            return Redirect(f"/manage/organisations/{survivor.id}")
-        flash(
-            request,
-            f"Merged {duplicate.name} into {survivor.name}; /organisations/{duplicate.slug} now leads here.",
-            category="success",
-        )
-        return Redirect(f"/manage/organisations/{survivor.id}")
+        return await _merge(request, db, ORGANISATIONS, organisation_id, other_id, data)
 
     # --- the review queue of likely duplicates -----------------------------------------------------
 
@@ -555,23 +548,20 @@ class DirectoryManagement(Controller):
             )
         )
         ids = {i for s in suggestions for i in (s.first_id, s.second_id)}
-        model = Person if kind == DuplicateKind.PERSON else Organisation
-        statement = select(model).where(model.id.in_(ids))
-        if model is Person:
+        records = RECORDS[kind]
+        statement = select(records.model).where(records.model.id.in_(ids))
+        if records is PEOPLE:
             statement = statement.options(joinedload(Person.organisation))
-        records = {r.id: r for r in await db.scalars(statement)}
-        column = SpeakerLink.person_id if model is Person else SpeakerLink.organisation_id
-        talks = dict(
-            (await db.execute(select(column, func.count()).where(column.in_(ids)).group_by(column))).all()
-        )
+        found = {r.id: r for r in await db.scalars(statement)}
+        talks = await count_by(db, records.talks_column, list(ids))
         return Template(
             "manage/duplicates.html",
             context={
                 "kind": kind.value,
                 "suggestions": [
-                    (s, records[s.first_id], records[s.second_id])
+                    (s, found[s.first_id], found[s.second_id])
                     for s in suggestions
-                    if s.first_id in records and s.second_id in records
+                    if s.first_id in found and s.second_id in found
                 ],
                 "talks": talks,
                 "total": total,

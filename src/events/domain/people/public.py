@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from litestar import Controller, Request, Response
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Organisation, Person
 from ...web.deps import PageCacheDep
-from ...web.page_cache import public_page
+from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
 from . import index, service
 
@@ -25,17 +26,29 @@ MAX_QUERY = 200
 MAX_PAGE = 10_000
 
 
-def _index_arguments(letter: str, q: str, page: int) -> dict:
+async def _index_page(
+    request: Request,
+    page_cache: PageCache,
+    read: Callable[..., index.IndexPage],
+    template: str,
+    letter: str,
+    q: str,
+    page: int,
+) -> Response:
+    """An A-Z index page (of speakers or organisations): one letter, or a search, one page of it."""
     try:
         value = index.letter_value(letter)
     except ValueError:
         raise NotFoundException(f"There is no letter {letter!r} in the index.") from None
-    return {"letter": value, "query": " ".join(q.split())[:MAX_QUERY], "page": page}
+    query = " ".join(q.split())[:MAX_QUERY]
 
+    def render(db_session: Session) -> str:
+        found = read(db_session, letter=value, query=query, page=page)
+        if found.page > found.pages:
+            raise NotFoundException(f"There is no page {found.page} here; the last one is {found.pages}.")
+        return render_page(request, template, index=found)
 
-def _check_in_range(found: index.IndexPage) -> None:
-    if found.page > found.pages:
-        raise NotFoundException(f"There is no page {found.page} here; the last one is {found.pages}.")
+    return await page_cache.respond(request, render)
 
 
 class PeoplePages(Controller):
@@ -49,14 +62,9 @@ class PeoplePages(Controller):
         q: FromQuery[str] = "",
         page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
-        arguments = _index_arguments(letter, q, page)
-
-        def render(db_session: Session) -> str:
-            found = index.speakers_page(db_session, **arguments)
-            _check_in_range(found)
-            return render_page(request, "public/speakers.html", index=found)
-
-        return await page_cache.respond(request, render)
+        return await _index_page(
+            request, page_cache, index.speakers_page, "public/speakers.html", letter, q, page
+        )
 
     @public_page("/organisations", name="organisations")
     async def organisations(
@@ -67,14 +75,9 @@ class PeoplePages(Controller):
         q: FromQuery[str] = "",
         page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
-        arguments = _index_arguments(letter, q, page)
-
-        def render(db_session: Session) -> str:
-            found = index.organisations_page(db_session, **arguments)
-            _check_in_range(found)
-            return render_page(request, "public/organisations.html", index=found)
-
-        return await page_cache.respond(request, render)
+        return await _index_page(
+            request, page_cache, index.organisations_page, "public/organisations.html", letter, q, page
+        )
 
     @public_page("/speakers/{slug:str}", name="speaker")
     async def speaker(

@@ -201,7 +201,8 @@ async def _flagged(session: AsyncSession, kind: DuplicateKind, ids: list[int]) -
     return {row.id for row in rows if row.kind == kind and row.status == DuplicateStatus.OPEN}
 
 
-async def _counts(session: AsyncSession, column, ids: list[int]) -> dict[int, int]:  # noqa: ANN001
+async def count_by(session: AsyncSession, column, ids: list[int]) -> dict[int, int]:  # noqa: ANN001
+    """How many rows have each of ``ids`` in ``column`` (talks per person, people per organisation, ...)."""
     if not ids:
         return {}
     rows = await session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column))
@@ -276,7 +277,7 @@ async def people_page(session: AsyncSession, query: DirectoryQuery) -> ResultPag
         total=min(total, COUNT_LIMIT) if more else total,
         more=more,
         query=query,
-        talks=await _counts(session, SpeakerLink.person_id, ids),
+        talks=await count_by(session, SpeakerLink.person_id, ids),
         flagged=await _flagged(session, DuplicateKind.PERSON, ids),
     )
 
@@ -307,10 +308,10 @@ async def organisations_page(session: AsyncSession, query: DirectoryQuery) -> Re
         rows=rows,
         total=total,
         query=query,
-        talks=await _counts(session, SpeakerLink.organisation_id, ids),
+        talks=await count_by(session, SpeakerLink.organisation_id, ids),
         flagged=await _flagged(session, DuplicateKind.ORGANISATION, ids),
     )
-    page.people = await _counts(session, Person.organisation_id, ids)
+    page.people = await count_by(session, Person.organisation_id, ids)
     return page
 
 

@@ -155,7 +155,8 @@ async def update_organisation(
             summary=f"Edited organisation {organisation.name}",
             changes=changes,
         )
-        await duplicates.suggest_for_organisation(session, organisation)
+        if changes.keys() & {"name", "acronym"}:  # what the duplicate review compares
+            await duplicates.suggest_for_organisation(session, organisation)
     return changes
 
 
@@ -250,7 +251,8 @@ async def update_person(session: AsyncSession, actor: Actor, person: Person, **f
         if "email" in changes:  # private: the log says that it changed, not what it was
             changes["email"] = {"before": "(private)", "after": "(private)"}
         record(session, actor, "update", person, summary=f"Edited person {person.full_name}", changes=changes)
-        await duplicates.suggest_for_person(session, person)
+        if changes.keys() & {"given_name", "family_name", "email"}:  # what the duplicate review compares
+            await duplicates.suggest_for_person(session, person)
     return changes
 
 
@@ -325,6 +327,28 @@ def _fill_blanks(survivor: Any, duplicate: Any, names: tuple[str, ...]) -> dict[
     }
 
 
+def _refuse_merge(survivor: Any, duplicate: Any, same_record: str) -> None:
+    if survivor.id == duplicate.id:
+        raise DirectoryError(same_record)
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise DirectoryError("One of these records has already been merged into another.")
+
+
+def _record_merge(
+    session: AsyncSession, actor: Actor, survivor: Any, duplicate: Any, summary: str, changes: dict[str, Any]
+) -> None:
+    """Both records' audit entries: what the survivor gained, and where the duplicate went."""
+    record(session, actor, "merge", survivor, summary=summary, changes=changes)
+    record(
+        session,
+        actor,
+        "merged",
+        duplicate,
+        summary=summary,
+        changes={"merged_into_id": {"before": None, "after": survivor.id}},
+    )
+
+
 async def merge_people(
     session: AsyncSession, actor: Actor, survivor: Person, duplicate: Person
 ) -> dict[str, Any]:
@@ -333,10 +357,7 @@ async def merge_people(
     The speaker links keep the job title and organisation recorded at each event. Runs inside the
     caller's transaction, so a failure anywhere leaves both records as they were.
     """
-    if survivor.id == duplicate.id:
-        raise DirectoryError("A person cannot be merged with themselves.")
-    if survivor.merged_into_id or duplicate.merged_into_id:
-        raise DirectoryError("One of these records has already been merged into another.")
+    _refuse_merge(survivor, duplicate, "A person cannot be merged with themselves.")
     links = list(await session.scalars(select(SpeakerLink).where(SpeakerLink.person_id == duplicate.id)))
     shared = set(
         await session.scalars(
@@ -375,15 +396,7 @@ async def merge_people(
     summary = (
         f"Merged {duplicate.full_name} (#{duplicate.id}) into {survivor.full_name}: {moved} talk(s) moved"
     )
-    record(session, actor, "merge", survivor, summary=summary, changes=changes)
-    record(
-        session,
-        actor,
-        "merged",
-        duplicate,
-        summary=summary,
-        changes={"merged_into_id": {"before": None, "after": survivor.id}},
-    )
+    _record_merge(session, actor, survivor, duplicate, summary, changes)
     await duplicates.after_merge(session, actor, duplicates.PERSON, survivor.id, duplicate.id)
     await duplicates.suggest_for_person(session, survivor)
     return changes
@@ -396,10 +409,7 @@ async def merge_organisations(
 
     For a body that was renamed or absorbed, set a successor instead: that keeps both names.
     """
-    if survivor.id == duplicate.id:
-        raise DirectoryError("An organisation cannot be merged with itself.")
-    if survivor.merged_into_id or duplicate.merged_into_id:
-        raise DirectoryError("One of these records has already been merged into another.")
+    _refuse_merge(survivor, duplicate, "An organisation cannot be merged with itself.")
     for model, column in (
         (Person, Person.organisation_id),
         (SpeakerLink, SpeakerLink.organisation_id),
@@ -433,15 +443,7 @@ async def merge_organisations(
     duplicate.parent_id = duplicate.successor_id = None
     await session.flush()
     summary = f"Merged {duplicate.name} (#{duplicate.id}) into {survivor.name}"
-    record(session, actor, "merge", survivor, summary=summary, changes=changes)
-    record(
-        session,
-        actor,
-        "merged",
-        duplicate,
-        summary=summary,
-        changes={"merged_into_id": {"before": None, "after": survivor.id}},
-    )
+    _record_merge(session, actor, survivor, duplicate, summary, changes)
     await duplicates.after_merge(session, actor, duplicates.ORGANISATION, survivor.id, duplicate.id)
     await duplicates.suggest_for_organisation(session, survivor)
     return changes

@@ -41,9 +41,8 @@ from ...storage import Storage
 from ...web.csrf import COOKIE_NAME, FORM_FIELD, HEADER_NAME, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import MIB, BadUpload, UploadTooLarge, receive_form
-from ..accounts.auth import current_user, staff_only
+from ..accounts.auth import actor_of, current_user, staff_only
 from ..audit import Actor
-from ..events.manage import actor_of
 from . import duplicates, service
 from .service import DirectoryError, clean_aliases, clean_email
 
