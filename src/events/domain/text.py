@@ -31,7 +31,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     folded = folded.replace("'", "").replace("’", "")
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
+    return slug[:max_length].rstrip("-") or "item"[:max_length]
 
 
 async def free_slug(session, model, base: str) -> str:  # noqa: ANN001

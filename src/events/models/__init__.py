@@ -16,6 +16,7 @@ from .events import (
 from .materials import Material, MaterialKind, MaterialVersion, Visibility
 from .organisations import Organisation, OrganisationKind, organisation_name_term
 from .people import Person, person_name_term
+from .validation import MAX_ID, InvalidText, as_id
 
 metadata = BigIntAuditBase.metadata
 
@@ -27,6 +28,9 @@ REVISION_NEUTRAL_TABLES = frozenset(
 )
 
 __all__ = [
+    "MAX_ID",
+    "InvalidText",
+    "as_id",
     "PUBLIC_STATUSES",
     "AuditEntry",
     "DuplicateKind",

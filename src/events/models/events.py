@@ -41,7 +41,7 @@ class Topic(BigIntAuditBase):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(String(500), default=None)
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
 
     events: Mapped[list[LearningEvent]] = relationship(
         secondary=event_topic, back_populates="topics", lazy="raise"
@@ -53,7 +53,7 @@ class LearningEvent(SoftDelete, BigIntAuditBase):
 
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     start_date: Mapped[dt.date] = mapped_column(Date, index=True)
     end_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     venue: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -89,7 +89,7 @@ class EventSession(SoftDelete, BigIntAuditBase):
 
     event_id: Mapped[int] = mapped_column(ForeignKey("learning_event.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
@@ -113,7 +113,7 @@ class Presentation(SoftDelete, BigIntAuditBase):
         ForeignKey("event_session.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(500))
-    abstract: Mapped[str | None] = mapped_column(Text, default=None)
+    abstract: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     position: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     ends_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

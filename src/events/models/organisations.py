@@ -32,7 +32,9 @@ class Organisation(BigIntAuditBase):
     kind: Mapped[OrganisationKind | None] = enum_column(OrganisationKind, default=None, nullable=True)
     jurisdiction: Mapped[str | None] = mapped_column(String(120), default=None)
     website: Mapped[str | None] = mapped_column(String(500), default=None)
-    aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    aliases: Mapped[list[str]] = mapped_column(
+        JsonB, default=list, info={"max_length": 300, "label": "other names"}
+    )
     # Name, acronym and aliases folded for accent- and case-blind search (kept up to date on every write).
     search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
     # The name without accents, case, punctuation or spaces: what the duplicate review compares.

@@ -40,11 +40,13 @@ class Person(BigIntAuditBase):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
-    biography: Mapped[str | None] = mapped_column(Text, default=None)
+    biography: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     # Private: never on a public page, in a feed, the API or a ZIP; staff see it and export it.
     # Stored lower case, so that "same e-mail" is an index lookup.
     email: Mapped[str | None] = mapped_column(String(320), default=None, index=True)
-    aliases: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    aliases: Mapped[list[str]] = mapped_column(
+        JsonB, default=list, info={"max_length": 300, "label": "other names"}
+    )
     # Names and aliases folded for accent- and case-blind search (kept up to date on every write).
     search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
     # Names without accents, case, punctuation or spaces: what the duplicate review compares.

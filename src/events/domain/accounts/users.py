@@ -9,7 +9,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
-from ...models import EventGrant, LearningEvent, Role, User
+from ...models import EventGrant, LearningEvent, Role, User, as_id
 from ...web.deps import Db
 from ...web.forms import Form
 from ..audit import Actor, apply_changes, record
@@ -98,9 +98,7 @@ class UserAdministration(Controller):
         )
         if changes:
             record(db, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
-        wanted = {
-            int(value) for key, value in data.items() if key.startswith("event_") and str(value).isdigit()
-        }
+        wanted = {as_id(value) for key, value in data.items() if key.startswith("event_")} - {None}
         for event in await db.scalars(select(LearningEvent).where(LearningEvent.deleted_at.is_(None))):
             await set_grant(db, actor, user, event, granted=event.id in wanted)
         flash(request, f"Saved {user.email}.", category="success")

@@ -31,6 +31,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _shortened(text: str | None, limit: int) -> str | None:
+    """Summaries quote titles, which may be long: the log keeps their start."""
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
 def record(
     session: AsyncSession,
     actor: Actor,
@@ -49,7 +54,7 @@ def record(
         entity_type=type(entity).__tablename__,
         entity_id=getattr(entity, "id", None),
         event_id=event_id,
-        summary=summary,
+        summary=_shortened(summary, AuditEntry.__table__.c.summary.type.length),
         changes=changes or {},
     )
     session.add(entry)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 from sqlalchemy import select
 
 from ...models import AuditEntry, LearningEvent, User
 from ...web.deps import Db
+from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
 
 PAGE_SIZE = 100
@@ -28,7 +31,7 @@ class AuditLog(Controller):
         user: FromQuery[int | None] = None,
         entity: FromQuery[str | None] = None,
         record: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
+        page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         viewer = current_user(request)
         statement = select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_user_id)

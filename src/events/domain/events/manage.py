@@ -27,7 +27,7 @@ from ...models import (
     User,
 )
 from ...web.deps import Db, SettingsDep
-from ...web.forms import Form, form_text
+from ...web.forms import Form, form_id, form_text
 from ..accounts import service as accounts
 from ..accounts.auth import actor_of, current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
@@ -386,8 +386,8 @@ class EventManagement(Controller):
             flash(request, "A presentation needs a title.", category="error")
             return Redirect(f"/manage/events/{event.id}#presentations")
         event_session = None
-        if form_text(data, "session_id"):
-            event_session = await load_in_event(db, EventSession, int(data["session_id"]), event_id)
+        if (session_id := form_id(data, "session_id")) is not None:
+            event_session = await load_in_event(db, EventSession, session_id, event_id)
         presentation = await service.add_presentation(
             db,
             actor_of(request),
@@ -460,10 +460,10 @@ class EventManagement(Controller):
         event = await load_event(db, event_id)
         item = await load_in_event(db, Presentation, presentation_id, event_id)
         person = None
-        if form_text(data, "person_id"):
+        if (person_id := form_id(data, "person_id")) is not None:
             person = await db.scalar(
                 select(Person).join(SpeakerLink, SpeakerLink.person_id == Person.id)
-                .where(SpeakerLink.presentation_id == item.id, Person.id == int(data["person_id"]))
+                .where(SpeakerLink.presentation_id == item.id, Person.id == person_id)
             )  # fmt: skip
         errors: dict[str, str] = {}
         until = _date(data, "expires_on", errors, required=True)
@@ -527,7 +527,7 @@ class EventManagement(Controller):
         db: Db,
     ) -> Redirect:
         item = await load_in_event(db, Presentation, presentation_id, event_id)
-        session_id = int(data["session_id"]) if form_text(data, "session_id") else None
+        session_id = form_id(data, "session_id")
         if session_id is not None:
             await load_in_event(db, EventSession, session_id, event_id)
         await service.update_fields(
@@ -616,8 +616,8 @@ class EventManagement(Controller):
         item = await load_in_event(db, Presentation, presentation_id, event_id)
         back = f"/manage/events/{event_id}/presentations/{presentation_id}"
         actor = actor_of(request)
-        if form_text(data, "person_id"):
-            person = await db.get(Person, int(data["person_id"]))
+        if (person_id := form_id(data, "person_id")) is not None:
+            person = await db.get(Person, person_id)
             if person is None or person.merged_into_id is not None:
                 raise NotFoundException("There is no such person in the directory.")
         else:

@@ -21,7 +21,7 @@ from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Pr
 from ...storage import Storage
 from ...web.csrf import FORM_FIELD, HEADER_NAME, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
-from ...web.forms import Form
+from ...web.forms import Form, form_id
 from ...web.uploads import receive_form
 from ..accounts.auth import actor_of, event_access, signed_in
 from ..audit import Actor
@@ -190,8 +190,8 @@ class MaterialManagement(Controller):
     async def add_link(self, request: Request, event_id: FromPath[int], data: Form, db: Db) -> Redirect:
         event = await load_event(db, event_id)
         presentation = None
-        if data.get("presentation_id"):
-            presentation = await load_in_event(db, Presentation, int(data["presentation_id"]), event_id)
+        if (presentation_id := form_id(data, "presentation_id")) is not None:
+            presentation = await load_in_event(db, Presentation, presentation_id, event_id)
         back = (
             f"/manage/events/{event_id}/presentations/{presentation.id}#materials"
             if presentation
@@ -307,8 +307,12 @@ class MaterialManagement(Controller):
         release_at = None
         if (data.get("release_at") or "").strip():
             try:
-                release_at = dt.datetime.fromisoformat(data["release_at"].strip()).replace(tzinfo=dt.UTC)
-            except ValueError:
+                release_at = dt.datetime.fromisoformat(data["release_at"].strip())
+                # The form's time is UTC; one typed with its own offset is converted, never re-labelled.
+                if release_at.tzinfo is None:
+                    release_at = release_at.replace(tzinfo=dt.UTC)
+                release_at = release_at.astimezone(dt.UTC)
+            except (ValueError, OverflowError):
                 flash(request, "Please give the release time as YYYY-MM-DDTHH:MM (UTC).", category="error")
                 return Redirect(back, status_code=303)
         await service.update_material(db, actor_of(request), material, title=(data.get("title") or "").strip() or None,

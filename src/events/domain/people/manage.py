@@ -25,9 +25,10 @@ from ...models import (
     Person,
     Presentation,
     SpeakerLink,
+    as_id,
 )
 from ...web.deps import Db
-from ...web.forms import Form, form_text
+from ...web.forms import Form, form_text, page_number
 from ..accounts.auth import actor_of, signed_in, staff_only
 from . import duplicates, service
 from .search import (
@@ -49,12 +50,12 @@ def _directory_query(request: Request) -> DirectoryQuery:
     organisation = params.get("organisation", "")
     return DirectoryQuery(
         q=(params.get("q") or "").strip()[:200],
-        organisation_id=int(organisation) if organisation.isdigit() else None,
+        organisation_id=as_id(organisation),
         kind=params.get("kind", "") if params.get("kind") in {k.value for k in OrganisationKind} else "",
         jurisdiction=(params.get("jurisdiction") or "").strip(),
         show=params.get("show", "") if params.get("show") in SHOW else "",
         sort=params.get("sort", "name") if params.get("sort") in PEOPLE_SORTS else "name",
-        page=int(number) if number.isdigit() and int(number) > 0 else 1,
+        page=page_number(number),
     )
 
 
@@ -241,10 +242,10 @@ async def _merge(
 ) -> Redirect:
     pair = {first_id: await records.load(db, first_id), second_id: await records.load(db, second_id)}
     kept = form_text(data, "survivor")
-    if kept is None or not kept.isdigit() or int(kept) not in pair:
+    if as_id(kept) not in pair:
         flash(request, "Please choose which record to keep.", category="error")
         return Redirect(f"{records.path}/{first_id}/merge/{second_id}")
-    survivor = pair.pop(int(kept))
+    survivor = pair.pop(as_id(kept))
     duplicate = pair.popitem()[1]
     try:
         await records.merge(db, actor_of(request), survivor, duplicate)
@@ -534,8 +535,7 @@ class DirectoryManagement(Controller):
             if request.query_params.get("kind") == "organisation"
             else DuplicateKind.PERSON
         )
-        number = request.query_params.get("page", "1")
-        page = int(number) if number.isdigit() and int(number) > 0 else 1
+        page = page_number(request.query_params.get("page"))
         open_pairs = (DuplicateSuggestion.kind == kind, DuplicateSuggestion.status == DuplicateStatus.OPEN)
         total = await db.scalar(select(func.count()).select_from(DuplicateSuggestion).where(*open_pairs))
         suggestions = list(

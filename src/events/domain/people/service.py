@@ -20,6 +20,7 @@ from ...models import (
     Presentation,
     SpeakerLink,
     UploadInvitation,
+    as_id,
 )
 from ...models.base import TERM_LENGTH, name_key
 from ..audit import Actor, apply_changes, created_fields, record
@@ -286,8 +287,8 @@ async def organisation_named(session: AsyncSession, value: str | None) -> Organi
     value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit():
-        found = await session.get(Organisation, int(value))
+    if as_id(value) is not None:
+        found = await session.get(Organisation, as_id(value))
     else:
         key = name_key(value)
         candidates = (
