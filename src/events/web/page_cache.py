@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from sqlalchemy.orm import Session
 
 from ..db import PublicReads
+from .conditional import none_match
 
 # Reads what a page shows and renders it: synchronous, run by PublicReads (see events.db).
 Render = Callable[[Session], str | Response]
@@ -40,7 +41,7 @@ class PageCache:
         today = dt.datetime.now(dt.UTC).date().isoformat()
         etag = f'W/"r{revision}-{today}"'
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        if etag in request.headers.get("if-none-match", ""):
+        if none_match(request.headers.get("if-none-match"), etag):
             return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
         key = request.url.path + ("?" + request.url.query if request.url.query else "")
         cached = self._pages.get(key) if self.enabled else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from urllib.parse import quote
 
 from litestar import Request, Response, route
@@ -19,6 +19,7 @@ from litestar.status_codes import (
 )
 
 from ...models import MaterialVersion
+from ...web.conditional import not_modified, range_applies
 from ...web.deps import DbSession, StorageDep
 from ...web.ranges import UnsatisfiableRange, parse_range
 from .service import public_download
@@ -42,20 +43,6 @@ def attachment(filename: str, kind: str = "attachment") -> str:
 
 def _disposition(version: MaterialVersion) -> str:
     return attachment(version.filename, "inline" if _shown_inline(version) else "attachment")
-
-
-def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bool:
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since:
-        try:
-            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-    return False
 
 
 @route(
@@ -94,13 +81,15 @@ async def download(
     if not _shown_inline(version):
         # Should a browser render it anyway, it runs nothing (Chrome's PDF viewer refuses this header).
         headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    if _not_modified(request, etag, version.created_at):
+    headers_in = request.headers
+    if not_modified(
+        headers_in.get("if-none-match"), headers_in.get("if-modified-since"), etag, version.created_at
+    ):
         return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
 
     size = version.size
-    range_header = request.headers.get("range")
-    if_range = request.headers.get("if-range")
-    if if_range is not None and if_range != etag:
+    range_header = headers_in.get("range")
+    if not range_applies(headers_in.get("if-range"), etag, version.created_at):
         range_header = None  # the client's copy is out of date: send the whole new file
     try:
         byte_range = parse_range(range_header, size)
