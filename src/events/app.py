@@ -29,6 +29,8 @@ from .storage import create_storage
 from .web.csrf import csrf_config
 from .web.deps import provide_transaction
 from .web.errors import exception_handlers
+from .web.headers import security_headers
+from .web.input import refuse_impossible_input
 from .web.page_cache import PageCache
 from .web.templating import template_config
 
@@ -40,7 +42,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     storage = create_storage(settings)
     database = sqlalchemy_config(settings)
-    page_cache = PageCache(PublicReads(database), enabled=settings.page_cache)
+    page_cache = PageCache(
+        PublicReads(database, wait_seconds=settings.db_wait_seconds), enabled=settings.page_cache
+    )
     templates = template_config(settings)
     auth = session_auth(settings, database)
     return Litestar(
@@ -63,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FlashPlugin(config=FlashConfig(template_config=templates)),
         ],
         on_app_init=[auth.on_app_init],
+        before_request=refuse_impossible_input,
+        before_send=[security_headers(https=settings.secure_cookies)],
         on_shutdown=[page_cache.close],
         csrf_config=csrf_config(settings),
         dependencies={

@@ -30,6 +30,10 @@ ENVIRONMENT = {
     ),
     "EVENTS_MAX_UPLOAD_MB": ("512", "Largest upload accepted, in megabytes (answered with 413 past it)."),
     "EVENTS_SITE_NAME": ("Learning Events Archive", "Shown in the header and page titles."),
+    "EVENTS_DB_WAIT_SECONDS": (
+        "15",
+        "How long a request waits for a database busy with other writes before answering 503.",
+    ),
     "EVENTS_DEBUG": ("off", "Litestar debug mode with tracebacks (on/off); never in production."),
     "EVENTS_HOST": ("127.0.0.1", "Address `events serve` listens on."),
     "EVENTS_PORT": ("8000", "Port `events serve` listens on."),
@@ -65,6 +69,7 @@ class Settings:
     max_upload_mb: int = 512
     site_name: str = "Learning Events Archive"
     debug: bool = False
+    db_wait_seconds: float = 15.0
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -86,6 +91,7 @@ class Settings:
             max_upload_mb=int(env.get("EVENTS_MAX_UPLOAD_MB", "512")),
             site_name=env.get("EVENTS_SITE_NAME", "Learning Events Archive"),
             debug=_flag(env.get("EVENTS_DEBUG", "off")),
+            db_wait_seconds=float(env.get("EVENTS_DB_WAIT_SECONDS", "15")),
             host=env.get("EVENTS_HOST", "127.0.0.1"),
             port=int(env.get("EVENTS_PORT", "8000")),
             workers=int(env.get("EVENTS_WORKERS", "1")),

@@ -30,12 +30,18 @@ def sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     # which cannot see that "mck" is a narrow prefix of the name index and "m" a broad one. And its
     # JIT compiler, woken by the high estimates of correlated subqueries, costs 10 ms or more on
     # queries that run in a few: for a web application's short queries it only ever adds time.
-    engine_config = EngineConfig(
-        connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan", "jit": "off"}}
-    )
+    # A write waits this long for a lock held by another (an import, say), then gives up: the request
+    # answers 503 with Retry-After (web/errors.py) instead of hanging or failing obscurely.
+    wait = settings.db_wait_seconds
+    server_settings = {
+        "plan_cache_mode": "force_custom_plan",
+        "jit": "off",
+        "lock_timeout": f"{int(wait * 1000)}ms",
+    }
+    engine_config = EngineConfig(connect_args={"server_settings": server_settings})
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine_config = EngineConfig(connect_args={"timeout": 30})
+        engine_config = EngineConfig(connect_args={"timeout": wait})
     return SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         engine_config=engine_config,
@@ -124,13 +130,13 @@ class PublicReads:
     Either way the CPU-bound part, like rendering, runs on the loop.
     """
 
-    def __init__(self, config: SQLAlchemyAsyncConfig) -> None:
+    def __init__(self, config: SQLAlchemyAsyncConfig, *, wait_seconds: float = 15.0) -> None:
         self._engine = config.get_engine()
         self._sessions = config.create_session_maker()
         self._sqlite: Engine | None = None
         if self._engine.dialect.name == "sqlite":
             self._sqlite = create_engine(
-                self._engine.url.set(drivername="sqlite"), connect_args={"timeout": 30}
+                self._engine.url.set(drivername="sqlite"), connect_args={"timeout": wait_seconds}
             )
         # No BEGIN/ROLLBACK around the single SELECT of the revision.
         self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -8,7 +8,17 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from ..models.validation import InvalidText
 
 logger = logging.getLogger("events")
 
@@ -18,9 +28,17 @@ _TITLES = {
     403: "Not allowed",
     404: "Page not found",
     405: "Method not allowed",
+    409: "Changed meanwhile",
     413: "File too large",
     500: "Something went wrong",
+    503: "Busy: please try again",
 }
+BUSY = "The database is busy with other changes right now; nothing was changed. Please try again in a few seconds."
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL errors that mean "busy" or "unreachable", not "wrong": lock or statement timeouts, deadlocks,
+# serialisation failures, too many connections, the server shutting down or the connection lost.
+_BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001", "53300", "57P01", "57P02", "57P03"}
+_BUSY_SQLITE = ("database is locked", "database is busy", "database table is locked")
 
 
 def _respond(request: Request, status: int, detail: str) -> Response:
@@ -65,4 +83,38 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     )
 
 
-exception_handlers = {HTTPException: http_exception_handler, Exception: internal_error_handler}
+def invalid_text_handler(request: Request, exc: InvalidText) -> Response:
+    """Text a field cannot hold (see models.validation): nothing was stored, the transaction is undone."""
+    return _respond(request, HTTP_400_BAD_REQUEST, f"{exc} Nothing was saved.")
+
+
+def is_busy(exc: Exception) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _BUSY_SQLSTATES or (isinstance(code, str) and code.startswith("08")):
+        return True
+    return any(message in str(exc.orig) for message in _BUSY_SQLITE)
+
+
+def database_error_handler(request: Request, exc: Exception) -> Response:
+    """A busy database is a reason to come back shortly (503 with Retry-After), not a fault (500)."""
+    if not is_busy(exc):
+        return internal_error_handler(request, exc)
+    logger.warning("database busy on %s: %s", request.url.path, exc)
+    response = _respond(request, HTTP_503_SERVICE_UNAVAILABLE, BUSY)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+exception_handlers = {
+    HTTPException: http_exception_handler,
+    InvalidText: invalid_text_handler,
+    DBAPIError: database_error_handler,
+    PoolTimeout: database_error_handler,
+    Exception: internal_error_handler,
+}
