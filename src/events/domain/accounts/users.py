@@ -8,6 +8,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...models import EventGrant, LearningEvent, Role, User, as_id
 from ...web.deps import Db
@@ -17,6 +18,30 @@ from .auth import admin_only, current_user
 from .service import AccountError, create_user, set_grant
 
 
+async def _users_page(db: AsyncSession, *, values: dict | None = None, error: str | None = None,
+                      status_code: int = 200) -> Template:  # fmt: skip
+    """The list of users, with the form to add one (filled in again after a refusal)."""
+    users = list(await db.scalars(select(User).order_by(User.email)))
+    grants: dict[int, list[str]] = {}
+    for user_id, title in await db.execute(
+        select(EventGrant.user_id, LearningEvent.title).join(
+            LearningEvent, LearningEvent.id == EventGrant.event_id
+        )
+    ):
+        grants.setdefault(user_id, []).append(title)
+    return Template(
+        "manage/users.html",
+        context={
+            "users": users,
+            "grants": grants,
+            "roles": list(Role),
+            "values": values or {},
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
 class UserAdministration(Controller):
     path = "/manage/users"
     guards = [admin_only]
@@ -24,18 +49,7 @@ class UserAdministration(Controller):
 
     @get("", name="manage_users")
     async def index(self, db: Db) -> Template:
-        users = list(await db.scalars(select(User).order_by(User.email)))
-        grants: dict[int, list[str]] = {}
-        for user_id, title in await db.execute(
-            select(EventGrant.user_id, LearningEvent.title).join(
-                LearningEvent, LearningEvent.id == EventGrant.event_id
-            )
-        ):
-            grants.setdefault(user_id, []).append(title)
-        return Template(
-            "manage/users.html",
-            context={"users": users, "grants": grants, "roles": list(Role), "values": {}, "error": None},
-        )
+        return await _users_page(db)
 
     @post("", name="manage_users_create")
     async def create(self, request: Request, data: Form, db: Db) -> Template | Redirect:
@@ -45,10 +59,7 @@ class UserAdministration(Controller):
                 role=Role(data.get("role", "organiser")), display_name=(data.get("display_name") or "").strip() or None,
             )  # fmt: skip
         except (AccountError, ValueError) as error:
-            response = await self.index(db)
-            response.context.update(values=data, error=str(error))
-            response.status_code = 400
-            return response
+            return await _users_page(db, values=data, error=str(error), status_code=400)
         flash(
             request,
             f"Created the account {user.email}. Give them their password in person.",
