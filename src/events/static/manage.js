@@ -136,3 +136,8 @@ document.querySelectorAll("form[data-import]").forEach((form) => {
     request.send(new FormData(form));
   });
 });
+
+// A link shown once is selected whole when focused, ready to copy (a script: inline handlers are refused).
+document.querySelectorAll("input.copy-field").forEach((field) => {
+  field.addEventListener("focus", () => field.select());
+});
