@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from litestar.testing import TestClient
 
@@ -49,3 +50,13 @@ def test_https_sites_ask_browsers_to_stay_on_https(demo, settings):
     with TestClient(app, base_url="https://testserver.local") as client:
         assert client.get(EVENT_URL).headers["strict-transport-security"] == "max-age=31536000"
         assert client.get("/manage/login").headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_no_template_relies_on_inline_scripts_that_the_policy_refuses():
+    from events.resources import TEMPLATES_DIR
+
+    for template in Path(TEMPLATES_DIR).rglob("*.html"):
+        source = template.read_text()
+        inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", source)
+        handlers = re.findall(r"\son[a-z]+=", source)
+        assert not inline and not handlers, f"{template.name}: {inline or handlers}"
