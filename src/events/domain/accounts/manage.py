@@ -64,12 +64,12 @@ class SignInPages(Controller):
                 status_code=status,
                 headers=headers,
             )
-        request.clear_session()
+        request.clear_session()  # the session before this one ends: its id is never signed in
         request.set_session({"user_id": result.user.id})
         flash(request, f"Signed in as {result.user.email}.", category="success")
         return Redirect(target)
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
-        request.clear_session()
+        request.clear_session()  # its row is deleted
         return Redirect("/manage/login?signed_out=1")

@@ -23,8 +23,9 @@ from ...models import (
     Role,
     UploadInvitation,
     User,
+    UserSession,
 )
-from ..audit import Actor, created_fields, record
+from ..audit import Actor, apply_changes, created_fields, record
 
 _hasher = PasswordHasher()
 # Checked against when the e-mail is unknown, so that both answers take the same time.
@@ -71,6 +72,18 @@ async def create_user(
     record(session, actor, "create", user, summary=f"Created {role.value} account {email}",
            changes=created_fields(email=email, role=role, display_name=display_name))  # fmt: skip
     return user
+
+
+async def update_account(
+    session: AsyncSession, actor: Actor, user: User, *, role: Role, is_active: bool, display_name: str | None
+) -> None:
+    """Edit an account. A change of role or of access ends the user's sessions: they sign in again."""
+    changes = apply_changes(user, role=role, is_active=is_active, display_name=display_name)
+    if not changes:
+        return
+    record(session, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
+    if "role" in changes or "is_active" in changes:
+        await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
 @dataclass(frozen=True)

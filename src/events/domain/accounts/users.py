@@ -12,9 +12,9 @@ from sqlalchemy import select
 from ...models import EventGrant, LearningEvent, Role, User
 from ...web.deps import Db
 from ...web.forms import Form
-from ..audit import Actor, apply_changes, record
+from ..audit import Actor
 from .auth import admin_only, current_user
-from .service import AccountError, create_user, set_grant
+from .service import AccountError, create_user, set_grant, update_account
 
 
 class UserAdministration(Controller):
@@ -93,11 +93,10 @@ class UserAdministration(Controller):
                 category="error",
             )
             return Redirect(f"/manage/users/{user.id}")
-        changes = apply_changes(
-            user, role=role, is_active=active, display_name=(data.get("display_name") or "").strip() or None
-        )
-        if changes:
-            record(db, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
+        await update_account(
+            db, actor, user, role=role, is_active=active,
+            display_name=(data.get("display_name") or "").strip() or None,
+        )  # fmt: skip
         wanted = {
             int(value) for key, value in data.items() if key.startswith("event_") and str(value).isdigit()
         }
