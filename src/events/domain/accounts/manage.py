@@ -54,7 +54,6 @@ class SignInPages(Controller):
             address=address,
             now=dt.datetime.now(dt.UTC),
         )
-        await db.commit()  # failures are counted even when the answer is "no"
         if result.user is None:
             status = HTTP_429_TOO_MANY_REQUESTS if result.wait else HTTP_401_UNAUTHORIZED
             headers = {"Retry-After": str(int(result.wait.total_seconds()))} if result.wait else None
