@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from ...config import Settings
 from ...models import Role, User, UserSession
-from ...web.csrf import UNGUARDED_PATHS
+from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
 from ..audit import Actor
 from .service import granted_event_ids
 
@@ -68,7 +68,8 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
     Litestar keeps whatever id the cookie names, even after ``clear_session()``: an id planted in a
     browser before sign-in would become the signed-in session's. Here a cookie's id is kept only if its
     row exists; a cleared session (sign-in, sign-out) loses its row, and what is stored after it goes
-    under a new id, in a row that records its user. Anonymous visitors get no session at all.
+    under a new id, in a row that records its user. Anonymous visitors get no session at all. The
+    session's CSRF cookie goes with it (web/csrf.py).
     """
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
@@ -100,6 +101,8 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
             session_id = session_id or self.generate_session_id()
             await self._insert(session_id, data, scope_session.get("user_id"))
         headers.add("Set-Cookie", self._cookie(session_id))
+        if csrf_cookie := restored_cookie(connection, scope_session):
+            headers.add("Set-Cookie", csrf_cookie)
 
     async def _update(self, session_id: str, data: bytes) -> None:
         # An UPDATE, not Litestar's upsert: a row deleted meanwhile (its user's role changed) stays gone.
@@ -158,7 +161,7 @@ def session_auth(settings: Settings, database: SQLAlchemyAsyncConfig) -> Session
         retrieve_user_handler=retrieve_user,
         session_backend_config=DatabaseSessionConfig(
             database=database,
-            key="events_session",
+            key=cookie_name("events_session", settings),
             max_age=12 * 3600,
             httponly=True,
             samesite="lax",

@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
 
+from ...web.csrf import bind_to_session
 from ...web.deps import Db
 from .service import sign_in
 
@@ -65,6 +66,7 @@ class SignInPages(Controller):
             )
         request.clear_session()  # the session before this one ends: its id is never signed in
         request.set_session({"user_id": result.user.id})
+        bind_to_session(request)
         flash(request, f"Signed in as {result.user.email}.", category="success")
         return Redirect(target)
 
