@@ -26,7 +26,7 @@ from .domain.people.public import PeoplePages
 from .domain.people.transfer import DirectoryTransfer
 from .resources import STATIC_DIR
 from .storage import create_storage
-from .web.csrf import csrf_config
+from .web.csrf import bound_to_session, csrf_config
 from .web.deps import provide_transaction
 from .web.errors import exception_handlers
 from .web.headers import security_headers
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(https=settings.secure_cookies)],
         on_shutdown=[page_cache.close],
         csrf_config=csrf_config(settings),
+        guards=[bound_to_session],
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "storage": Provide(lambda: storage, use_cache=True, sync_to_thread=False),

@@ -72,6 +72,11 @@ class UserSession(SessionModelMixin):
     __tablename__ = "user_session"
     affects_public_pages = False
 
+    # Whose session it is: a change of role or a deactivation ends all of that user's sessions.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True, default=None
+    )
+
 
 class LoginThrottle(BigIntAuditBase):
     """Failed sign-ins counted per account and per address, to slow down password guessing."""

@@ -65,7 +65,7 @@ def test_the_session_cookie_is_secure_when_served_over_https(accounts, settings)
         cookie = next(
             v
             for k, v in response.headers.multi_items()
-            if k == "set-cookie" and v.startswith("events_session=")
+            if k == "set-cookie" and v.startswith("__Host-events_session=")
         )
         assert "Secure" in cookie
 

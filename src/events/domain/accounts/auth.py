@@ -3,21 +3,25 @@ and the guards every management route carries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from advanced_alchemy.extensions.litestar.session import SQLAlchemyAsyncSessionBackend
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.security.session_auth import SessionAuth
-from sqlalchemy import select
+from litestar.stores.base import Store
+from litestar.types import Empty
+from sqlalchemy import select, update
 
 from ...config import Settings
 from ...models import Role, User, UserSession
-from ...web.csrf import UNGUARDED_PATHS
+from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
 from ..audit import Actor
 from .service import granted_event_ids
 
@@ -54,12 +58,80 @@ class SignedIn:
         return self.display_name or self.email
 
 
+# Scope key: the id of the session row this request loaded (an id the store knows).
+_LOADED_ID = "events.session_id"
+
+
 class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
+    """advanced-alchemy's sessions in the database, with ids that only the server gives out.
+
+    Litestar keeps whatever id the cookie names, even after ``clear_session()``: an id planted in a
+    browser before sign-in would become the signed-in session's. Here a cookie's id is kept only if its
+    row exists; a cleared session (sign-in, sign-out) loses its row, and what is stored after it goes
+    under a new id, in a row that records its user. Anonymous visitors get no session at all. The
+    session's CSRF cookie goes with it (web/csrf.py).
+    """
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        data = await self.get(session_id, store=self._store(connection)) if session_id else None
+        if data is None:
+            return {}
+        connection.scope[_LOADED_ID] = session_id
+        return self.deserialize_data(data)
+
+    def get_session_id(self, connection: ASGIConnection) -> str:
+        return connection.scope.get(_LOADED_ID) or self.generate_session_id()
+
     async def store_in_message(self, scope_session, message, connection) -> None:  # noqa: ANN001
-        # Litestar would store an empty session (and set a cookie) for every anonymous visitor.
-        if not scope_session and self.config.key not in connection.cookies:
+        loaded = connection.scope.get(_LOADED_ID)
+        session_id = connection.get_session_id()  # None once clear_session() ran
+        empty = scope_session is Empty or not scope_session
+        if loaded and (empty or session_id != loaded):
+            await self.delete(loaded, store=self._store(connection))
+        headers = MutableScopeHeaders.from_message(message)
+        if empty:
+            if self.config.key in connection.cookies:
+                headers.add("Set-Cookie", self._cookie("null", max_age=0))
             return
-        await super().store_in_message(scope_session, message, connection)
+        data = self.serialize_data(scope_session, connection.scope)
+        if session_id and session_id == loaded:
+            await self._update(session_id, data)
+        else:
+            session_id = session_id or self.generate_session_id()
+            await self._insert(session_id, data, scope_session.get("user_id"))
+        headers.add("Set-Cookie", self._cookie(session_id))
+        if csrf_cookie := restored_cookie(connection, scope_session):
+            headers.add("Set-Cookie", csrf_cookie)
+
+    async def _update(self, session_id: str, data: bytes) -> None:
+        # An UPDATE, not Litestar's upsert: a row deleted meanwhile (its user's role changed) stays gone.
+        async with self.alchemy.get_session() as db:
+            await db.execute(
+                update(UserSession)
+                .where(UserSession.session_id == session_id)
+                .values(data=data, expires_at=self._expiry())
+            )
+            await db.commit()
+
+    async def _insert(self, session_id: str, data: bytes, user_id: Any) -> None:
+        async with self.alchemy.get_session() as db:
+            owner = user_id if isinstance(user_id, int) else None
+            db.add(UserSession(session_id=session_id, data=data, expires_at=self._expiry(), user_id=owner))
+            await db.commit()
+
+    def _expiry(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.config.max_age)
+
+    def _store(self, connection: ASGIConnection) -> Store:  # unused by this backend, but its API
+        return self.config.get_store_from_app(connection.scope["app"])
+
+    def _cookie(self, value: str, **changes: Any) -> str:
+        config = self.config
+        cookie = Cookie(key=config.key, value=value, max_age=config.max_age, path=config.path,
+                        domain=config.domain, secure=config.secure, httponly=config.httponly,
+                        samesite=config.samesite)  # fmt: skip
+        return replace(cookie, **changes).to_header(header="")
 
 
 @dataclass
@@ -89,7 +161,7 @@ def session_auth(settings: Settings, database: SQLAlchemyAsyncConfig) -> Session
         retrieve_user_handler=retrieve_user,
         session_backend_config=DatabaseSessionConfig(
             database=database,
-            key="events_session",
+            key=cookie_name("events_session", settings),
             max_age=12 * 3600,
             httponly=True,
             samesite="lax",

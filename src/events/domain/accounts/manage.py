@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
 
+from ...web.csrf import bind_to_session
 from ...web.deps import Db
 from .service import sign_in
 
@@ -54,7 +55,6 @@ class SignInPages(Controller):
             address=address,
             now=dt.datetime.now(dt.UTC),
         )
-        await db.commit()  # failures are counted even when the answer is "no"
         if result.user is None:
             status = HTTP_429_TOO_MANY_REQUESTS if result.wait else HTTP_401_UNAUTHORIZED
             headers = {"Retry-After": str(int(result.wait.total_seconds()))} if result.wait else None
@@ -64,12 +64,13 @@ class SignInPages(Controller):
                 status_code=status,
                 headers=headers,
             )
-        request.clear_session()
+        request.clear_session()  # the session before this one ends: its id is never signed in
         request.set_session({"user_id": result.user.id})
+        bind_to_session(request)
         flash(request, f"Signed in as {result.user.email}.", category="success")
         return Redirect(target)
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
-        request.clear_session()
+        request.clear_session()  # its row is deleted
         return Redirect("/manage/login?signed_out=1")

@@ -8,9 +8,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from advanced_alchemy.operations import OnConflictUpsert
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +24,9 @@ from ...models import (
     Role,
     UploadInvitation,
     User,
+    UserSession,
 )
-from ..audit import Actor, created_fields, record
+from ..audit import Actor, apply_changes, created_fields, record
 
 _hasher = PasswordHasher()
 # Checked against when the e-mail is unknown, so that both answers take the same time.
@@ -73,6 +75,18 @@ async def create_user(
     return user
 
 
+async def update_account(
+    session: AsyncSession, actor: Actor, user: User, *, role: Role, is_active: bool, display_name: str | None
+) -> None:
+    """Edit an account. A change of role or of access ends the user's sessions: they sign in again."""
+    changes = apply_changes(user, role=role, is_active=is_active, display_name=display_name)
+    if not changes:
+        return
+    record(session, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
+    if "role" in changes or "is_active" in changes:
+        await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None
@@ -96,17 +110,14 @@ async def sign_in(
 ) -> SignInResult:
     """Check a password, slowing down guessing per account and per address.
 
-    Failures are counted even though the sign-in fails: the caller commits in both cases.
+    The attempt is counted as a failure, and committed, before the password is checked: parallel
+    guesses cannot share one reading of the counters. A success then takes its count back.
     """
     email = normalise_email(email)
-    keys = [f"account:{email}", f"address:{address}"]
-    throttles = {
-        t.key: t for t in await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
-    }
-    blocked = [t for t in throttles.values() if t.blocked_until and t.blocked_until > now]
-    if blocked:
-        wait = max(t.blocked_until for t in blocked) - now
-        scope = "this account" if blocked[0].key.startswith("account:") else "your address"
+    account_key, address_key = f"account:{email}", f"address:{address}"
+    blocked_key, wait = await _count_attempt(session, [account_key, address_key], now)
+    if blocked_key:
+        scope = "this account" if blocked_key == account_key else "your address"
         return SignInResult(
             None, f"Too many failed sign-ins for {scope}. Please wait {_minutes(wait)} and try again.", wait
         )
@@ -117,27 +128,69 @@ async def sign_in(
     except (VerificationError, InvalidHashError):
         valid = False
     if not valid or not user.is_active:
-        longest = None
-        for key in keys:
-            throttle = throttles.get(key) or LoginThrottle(key=key, failures=0)
-            session.add(throttle)
-            throttle.failures += 1
-            wait = _wait_after(throttle.failures)
-            if wait:
-                throttle.blocked_until = now + wait
-                longest = max(longest or wait, wait)
         message = "The e-mail address or the password is not right."
-        if longest:
-            message += f" After repeated failures, the next try is possible in {_minutes(longest)}."
-        return SignInResult(None, message, longest)
+        if wait:
+            message += f" After repeated failures, the next try is possible in {_minutes(wait)}."
+        return SignInResult(None, message, wait)
 
-    if throttles:
-        await session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+    # A success resets the account's count, and does not count against the address. The address is
+    # unblocked too: it was not blocked when this attempt was counted, so any block is this attempt's.
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    await session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == address_key)
+        .values(failures=LoginThrottle.failures - 1, blocked_until=None)
+    )
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now
     record(session, Actor(user_id=user.id), "sign in", user, summary=f"{email} signed in")
     return SignInResult(user)
+
+
+async def _count_attempt(
+    session: AsyncSession, keys: list[str], now: dt.datetime
+) -> tuple[str | None, dt.timedelta | None]:
+    """Count a sign-in attempt as failed on every key, unless one of them is blocked, and commit.
+
+    The keys' rows are locked from the first statement to the commit (PostgreSQL: FOR UPDATE, in key
+    order; SQLite: the write lock that the INSERT takes), so parallel attempts are counted one after
+    the other. Returns the key that refuses the attempt and the time left, or no key and the wait
+    that this attempt imposes if it fails.
+    """
+    keys = sorted(keys)
+    await session.execute(
+        OnConflictUpsert.create_upsert_many(
+            LoginThrottle.__table__,
+            [{"key": key, "failures": 0} for key in keys],
+            conflict_columns=["key"],
+            update_columns=[],  # insert the missing ones, leave the others alone
+            dialect_name=session.get_bind().dialect.name,
+            model_type=LoginThrottle,
+        )
+    )
+    throttles = list(
+        await session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys))
+            .order_by(LoginThrottle.key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    blocked = [t for t in throttles if t.blocked_until and t.blocked_until > now]
+    longest = None
+    if not blocked:
+        for throttle in throttles:
+            throttle.failures += 1
+            if wait := _wait_after(throttle.failures):
+                throttle.blocked_until = now + wait
+                longest = max(longest or wait, wait)
+    await session.commit()
+    if blocked:
+        last = max(blocked, key=lambda t: t.blocked_until)
+        return last.key, last.blocked_until - now
+    return None, longest
 
 
 async def set_grant(

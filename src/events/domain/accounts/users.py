@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...models import EventGrant, LearningEvent, Role, User, as_id
 from ...web.deps import Db
 from ...web.forms import Form
-from ..audit import Actor, apply_changes, record
+from ..audit import Actor
 from .auth import admin_only, current_user
-from .service import AccountError, create_user, set_grant
+from .service import AccountError, create_user, set_grant, update_account
 
 
 async def _users_page(db: AsyncSession, *, values: dict | None = None, error: str | None = None,
@@ -104,11 +104,10 @@ class UserAdministration(Controller):
                 category="error",
             )
             return Redirect(f"/manage/users/{user.id}")
-        changes = apply_changes(
-            user, role=role, is_active=active, display_name=(data.get("display_name") or "").strip() or None
-        )
-        if changes:
-            record(db, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
+        await update_account(
+            db, actor, user, role=role, is_active=active,
+            display_name=(data.get("display_name") or "").strip() or None,
+        )  # fmt: skip
         wanted = {as_id(value) for key, value in data.items() if key.startswith("event_")} - {None}
         for event in await db.scalars(select(LearningEvent).where(LearningEvent.deleted_at.is_(None))):
             await set_grant(db, actor, user, event, granted=event.id in wanted)

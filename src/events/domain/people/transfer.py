@@ -38,7 +38,7 @@ from sqlalchemy.orm import aliased
 from ...models import Organisation, OrganisationKind, Person
 from ...models.base import name_key
 from ...storage import Storage
-from ...web.csrf import COOKIE_NAME, FORM_FIELD, HEADER_NAME, verify_token
+from ...web.csrf import FORM_FIELD, HEADER_NAME, cookie_token, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import MIB, BadUpload, UploadTooLarge, receive_form
 from ..accounts.auth import actor_of, current_user, staff_only
@@ -769,7 +769,7 @@ def _attachment(data: bytes, what: str) -> Response:
 def _form_token(request: Request) -> str | None:
     """The upload route is outside the CSRF middleware, which gives every other page its forms' token:
     the pages it answers with carry the one the middleware would give, the cookie's own value."""
-    return request.cookies.get(COOKIE_NAME)
+    return cookie_token(request)
 
 
 def _form(message: str | None = None, status: int = HTTP_200_OK, form_token: str | None = None) -> Template:
