@@ -4,6 +4,7 @@ and the guards every management route carries."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,10 +19,12 @@ from litestar.security.session_auth import SessionAuth
 from litestar.stores.base import Store
 from litestar.types import Empty
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
 from ...config import Settings
 from ...models import Role, User, UserSession
 from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
+from ...web.errors import is_busy
 from ..audit import Actor
 from .service import granted_event_ids
 
@@ -58,8 +61,18 @@ class SignedIn:
         return self.display_name or self.email
 
 
-# Scope key: the id of the session row this request loaded (an id the store knows).
+# Scope keys: the id of the session row this request loaded (an id the store knows), and its data.
 _LOADED_ID = "events.session_id"
+_LOADED_DATA = "events.session_data"
+# A session's expiry is pushed back when a request finds it this much older than new: not on every
+# request, which would make every management page a write (and SQLite has one writer at a time).
+RENEW_AFTER = dt.timedelta(minutes=10)
+logger = logging.getLogger("events")
+
+
+def loaded_session_id(connection: ASGIConnection) -> str | None:
+    """The id of the stored session this request came with, if any."""
+    return connection.scope.get(_LOADED_ID)
 
 
 class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
@@ -74,11 +87,38 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         session_id = connection.cookies.get(self.config.key)
-        data = await self.get(session_id, store=self._store(connection)) if session_id else None
+        data = await self._read(session_id) if session_id and len(session_id) <= 255 else None
         if data is None:
             return {}
         connection.scope[_LOADED_ID] = session_id
+        connection.scope[_LOADED_DATA] = data
         return self.deserialize_data(data)
+
+    async def _read(self, session_id: str) -> bytes | None:
+        """The session's data if it exists and has not expired; its expiry renewed now and then."""
+        now = dt.datetime.now(dt.UTC)
+        async with self.alchemy.get_session() as db:
+            row = (
+                await db.execute(
+                    select(UserSession.data, UserSession.expires_at).where(
+                        UserSession.session_id == session_id
+                    )
+                )
+            ).one_or_none()
+            if row is None or row.expires_at <= now:
+                return None
+            if row.expires_at < self._expiry() - RENEW_AFTER:
+                try:
+                    await db.execute(
+                        update(UserSession)
+                        .where(UserSession.session_id == session_id)
+                        .values(expires_at=self._expiry())
+                    )
+                    await db.commit()
+                except DBAPIError as error:  # busy: renewed by a later request instead
+                    if not is_busy(error):
+                        raise
+            return row.data
 
     def get_session_id(self, connection: ASGIConnection) -> str:
         return connection.scope.get(_LOADED_ID) or self.generate_session_id()
@@ -88,7 +128,7 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
         session_id = connection.get_session_id()  # None once clear_session() ran
         empty = scope_session is Empty or not scope_session
         if loaded and (empty or session_id != loaded):
-            await self.delete(loaded, store=self._store(connection))
+            await self._written(self.delete(loaded, store=self._store(connection)), connection)
         headers = MutableScopeHeaders.from_message(message)
         if empty:
             if self.config.key in connection.cookies:
@@ -96,13 +136,25 @@ class DatabaseSessionBackend(SQLAlchemyAsyncSessionBackend):
             return
         data = self.serialize_data(scope_session, connection.scope)
         if session_id and session_id == loaded:
-            await self._update(session_id, data)
+            if data != connection.scope.get(_LOADED_DATA):  # most requests change nothing: no write
+                await self._written(self._update(session_id, data), connection)
         else:
             session_id = session_id or self.generate_session_id()
-            await self._insert(session_id, data, scope_session.get("user_id"))
+            await self._written(self._insert(session_id, data, scope_session.get("user_id")), connection)
         headers.add("Set-Cookie", self._cookie(session_id))
         if csrf_cookie := restored_cookie(connection, scope_session):
             headers.add("Set-Cookie", csrf_cookie)
+
+    async def _written(self, write: Any, connection: ASGIConnection) -> None:
+        """Run a session write. It happens as the response starts, too late to answer 503 instead: a
+        database still busy after the wait loses this write (a notice, a sign-in to repeat), never the
+        response. Sign-out deletes its row in the request's own transaction (see manage.py)."""
+        try:
+            await write
+        except DBAPIError as error:
+            if not is_busy(error):
+                raise
+            logger.warning("session not saved on %s: the database is busy", connection.scope["path"])
 
     async def _update(self, session_id: str, data: bytes) -> None:
         # An UPDATE, not Litestar's upsert: a row deleted meanwhile (its user's role changed) stays gone.

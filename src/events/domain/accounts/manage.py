@@ -14,7 +14,8 @@ from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUE
 
 from ...web.csrf import bind_to_session
 from ...web.deps import Db
-from .service import sign_in
+from .auth import loaded_session_id
+from .service import end_session, sign_in
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -71,6 +72,9 @@ class SignInPages(Controller):
         return Redirect(target)
 
     @post("/logout", name="logout")
-    async def logout(self, request: Request) -> Redirect:
-        request.clear_session()  # its row is deleted
+    async def logout(self, request: Request, db: Db) -> Redirect:
+        # Deleted in the request's transaction: should the database be busy, the answer is 503 and the
+        # person is still signed in, knowingly, rather than told "signed out" with a live session.
+        await end_session(db, loaded_session_id(request))
+        request.clear_session()
         return Redirect("/manage/login?signed_out=1")
