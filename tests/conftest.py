@@ -242,6 +242,15 @@ def accounts(demo: Database) -> Accounts:
     return demo.run(make)
 
 
+def staged_uploads(storage_dir: Path) -> list[Path]:
+    """Upload files in staging, whichever process staged them (journals and directory imports aside)."""
+    return sorted(
+        path
+        for path in (storage_dir / ".incoming").rglob("*")
+        if path.is_file() and not path.name.endswith(".journal") and "directory-imports" not in path.parts
+    )
+
+
 def csrf_token(client: TestClient, path: str = "/manage/login") -> str:
     """The CSRF token a form on ``path`` carries (and the cookie it goes with, kept by the client)."""
     import re

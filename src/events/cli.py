@@ -1,4 +1,5 @@
-"""The ``events`` command: database migrations, the demo event, and the web server."""
+"""The ``events`` command: database migrations, the demo event, the web server, stored files,
+backups."""
 
 from __future__ import annotations
 
@@ -100,6 +101,75 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {role} {created}.")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError  # unreachable
+
+
+async def _check_storage(repair: bool):  # noqa: ANN202
+    from .db import sqlalchemy_config
+    from .domain.materials.stored import check_storage
+    from .storage import create_storage
+
+    settings = get_settings()
+    config = sqlalchemy_config(settings)
+    engine = config.get_engine()
+    storage = create_storage(settings)
+    try:
+        return await check_storage(config.create_session_maker(), storage, repair_orphans=repair)
+    finally:
+        storage.close()
+        await engine.dispose()
+
+
+@main.group()
+def storage() -> None:
+    """Stored files."""
+
+
+@storage.command("check")
+@click.option("--repair", is_flag=True, help="Remove orphan files older than an hour and abandoned staging.")
+def storage_check(repair: bool) -> None:
+    """Compare every stored file with its row (presence, size, SHA-256); exit 1 if anything is wrong."""
+    report, repaired = asyncio.run(_check_storage(repair))
+    if repaired:
+        swept = repaired.swept
+        click.echo(
+            f"Repaired: removed {len(repaired.removed)} orphan file(s) older than an hour "
+            f"({_size(sum(info.size for info in repaired.removed))}); removed the staging of "
+            f"{swept.processes} stopped process(es) ({swept.staged_files} file(s), "
+            f"{_size(swept.staged_bytes)}) and {swept.orphans} file(s) they stored without a row."
+        )
+        for info in repaired.removed:
+            click.echo(f"  removed {info.key}")
+        if repaired.left_recent:
+            click.echo(f"Left {len(repaired.left_recent)} orphan file(s) younger than an hour alone.")
+    click.echo(
+        f"Checked {report.rows} row(s) and {report.objects} stored file(s) ({_size(report.stored_bytes)})."
+    )
+    for label, items in report.findings():
+        click.echo(f"  {label}: {len(items)}")
+        for item in items[:20]:
+            click.echo(f"    {item}")
+        if len(items) > 20:
+            click.echo(f"    ... and {len(items) - 20} more")
+    if report.in_progress:
+        click.echo(f"  being stored right now (left alone): {report.in_progress}")
+    if report.ok:
+        click.echo("Everything is in order.")
+        return
+    if report.damaged:
+        click.echo("Missing or damaged files cannot be repaired here: restore them from a backup.")
+    if not repair and (report.orphans or report.abandoned or report.loose_files):
+        click.echo(
+            "`events storage check --repair` removes orphans older than an hour and abandoned staging."
+        )
+    raise SystemExit(1)
 
 
 @main.command()
