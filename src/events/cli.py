@@ -4,6 +4,7 @@ backups."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import click
 
@@ -169,6 +170,47 @@ def storage_check(repair: bool) -> None:
         click.echo(
             "`events storage check --repair` removes orphans older than an hour and abandoned staging."
         )
+    raise SystemExit(1)
+
+
+@main.command("backup")
+@click.argument("out", type=click.Path(path_type=Path))
+def backup_command(out: Path) -> None:
+    """Write the database and every stored file, with a manifest of SHA-256 sums, into the new folder OUT."""
+    from .backup import BackupError, backup
+
+    try:
+        summary = asyncio.run(backup(get_settings(), out))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
+               f"files ({_size(summary.bytes)}) into {out}.")  # fmt: skip
+    _problems(summary.problems, "Run `events storage check`; the backup holds everything else.")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(source: Path) -> None:
+    """Restore the backup in SOURCE into this install, which must be empty, and verify it."""
+    from .backup import BackupError, restore
+
+    try:
+        summary = asyncio.run(restore(get_settings(), source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
+               f"files ({_size(summary.bytes)}) from {source}.")  # fmt: skip
+    _problems(summary.problems, "The restored install differs from the backup.")
+    click.echo("Verified: every table has its rows and every file its SHA-256.")
+
+
+def _problems(problems: list[str], advice: str) -> None:
+    if not problems:
+        return
+    click.echo(f"{len(problems)} problem(s):", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    click.echo(advice, err=True)
     raise SystemExit(1)
 
 

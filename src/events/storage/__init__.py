@@ -77,7 +77,8 @@ _PENDING = "events.stored_keys"
 
 
 def delete_on_rollback(session: AsyncSession, storage: Storage, key: str) -> None:
-    """Tie a stored object to the session's transaction: if it rolls back, the object goes too."""
+    """Tie a stored object to the session's transaction: if it rolls back, the object goes too; once
+    it commits, the object is settled (the start-up sweep no longer asks the database about it)."""
     session.sync_session.info.setdefault(_PENDING, []).append((storage, key))
 
 

@@ -108,7 +108,7 @@ class StagingArea:
         self.root = root
         self._claim: _Claim | None = None
         self._end: weakref.finalize | None = None
-        self._guard = threading.Lock()
+        self._guard = threading.RLock()  # claims and journal writes, whatever thread they come from
 
     @property
     def folder(self) -> Path:
@@ -134,16 +134,22 @@ class StagingArea:
 
     def created(self, key: str) -> None:
         """Record a key before its object appears; from here on a crash leaves it to the sweep."""
-        claim = self._claimed()
-        claim.pending.add(key)
-        os.write(claim.fd, f"+{key}\n".encode())  # one small O_APPEND write: it survives a kill -9
+        with self._guard:
+            claim = self._claimed()
+            claim.pending.add(key)
+            os.write(claim.fd, f"+{key}\n".encode())  # one small O_APPEND write: it survives a kill -9
 
     def settled(self, key: str) -> None:
         """The key's transaction committed, or its object was removed: nothing left to sweep."""
-        claim = self._claim
-        if claim is not None and claim.pid == os.getpid() and key in claim.pending:
+        with self._guard:
+            claim = self._claim
+            if claim is None or claim.pid != os.getpid() or key not in claim.pending:
+                return
             claim.pending.discard(key)
-            os.write(claim.fd, f"-{key}\n".encode())
+            if claim.pending:
+                os.write(claim.fd, f"-{key}\n".encode())
+            else:  # nothing left to sweep: start afresh, so that the journal stays small
+                os.ftruncate(claim.fd, 0)
 
     def areas(self) -> Iterator[Area]:
         """Every process's staging, live or not, with the keys it has not settled."""
@@ -151,10 +157,13 @@ class StagingArea:
             probe = _lock(journal, fcntl.LOCK_SH)
             if probe is not None:
                 os.close(probe)
-            with suppress(FileNotFoundError):
-                folder = _folder_of(journal)
+            folder = _folder_of(journal)
+            try:
                 staged = [p.stat().st_size for p in folder.iterdir()] if folder.is_dir() else []
-                yield Area(journal, probe is None, _pending(journal.read_text()), len(staged), sum(staged))
+                pending = _pending(journal.read_text())
+            except FileNotFoundError:  # swept or closed meanwhile
+                continue
+            yield Area(journal, probe is None, pending, len(staged), sum(staged))
 
     def loose_files(self) -> list[Path]:
         """Files staged straight in the root by an earlier version of this program."""
