@@ -105,6 +105,8 @@ async def _snapshot(settings: Settings, out: Path) -> Summary:
     """Copy the database into ``out``; the rows and files of that very copy."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
+        if not _sqlite_path(url).is_file():
+            raise BackupError(f"There is no database at {_sqlite_path(url)}: check EVENTS_DATABASE_URL.")
         source = sqlite3.connect(_sqlite_path(url))
         target = sqlite3.connect(out / SQLITE_COPY)
         try:
@@ -228,6 +230,7 @@ async def restore(settings: Settings, source: Path) -> Summary:
     try:
         async with engine.connect() as connection:
             rows = await _rows_present(connection)
+        await engine.dispose()  # no connection stays open on the database being replaced
         stored = sum(1 for _ in storage.objects())
         if rows or stored:
             raise BackupError(
@@ -239,9 +242,7 @@ async def restore(settings: Settings, source: Path) -> Summary:
         for expected in summary.files:
             if (source / "files" / expected.key).is_file():
                 await storage.put(expected.key, _file_chunks(source / "files" / expected.key))
-        # Verify what is now in place, read back from the database (new connections: on SQLite the
-        # file was replaced under the old ones) and from the storage.
-        await engine.dispose()
+        # Verify what is now in place, read back from the database and from the storage.
         async with engine.connect() as connection:
             restored = await connection.run_sync(_counts)
         for name, count in summary.tables.items():
