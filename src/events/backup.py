@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from .config import Settings
 from .domain.materials.stored import EXPECTED_FILES
 from .storage import CHUNK_SIZE, Storage, create_storage
-from .storage.check import Expected, sha256_of
+from .storage.check import Expected, present, sha256_of
 
 FORMAT = "events-backup/1"
 MANIFEST = "manifest.json"
@@ -143,7 +143,7 @@ async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
 
 async def _copy_out(storage: Storage, expected: Expected, target: Path) -> str | None:
     """Copy one object into the backup; a problem to report, or None."""
-    if not await storage.exists(expected.key):
+    if not await present(storage, expected.key):
         return f"{expected.key}: missing from storage"
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
@@ -249,7 +249,7 @@ async def restore(settings: Settings, source: Path) -> Summary:
             if restored.get(name) != count:
                 summary.problems.append(f"table {name}: {restored.get(name)} rows, not {count}")
         for expected in summary.files:
-            if not await storage.exists(expected.key):
+            if not await present(storage, expected.key):
                 summary.problems.append(f"{expected.key}: not restored")
                 continue
             if await sha256_of(storage, expected.key) != expected.sha256:

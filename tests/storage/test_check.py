@@ -4,6 +4,7 @@ removes only orphans older than an hour, never a file that a row refers to."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 import uuid
 
@@ -14,6 +15,8 @@ from sqlalchemy import select
 from events.cli import main
 from events.config import get_settings
 from events.models import MaterialVersion
+from tests.conftest import staged_uploads
+from tests.storage.uploader import start_uploader
 
 
 @pytest.fixture
@@ -84,3 +87,20 @@ def test_every_kind_of_damage_is_found_and_only_old_orphans_are_repaired(demo, r
     assert "Left 1 orphan file(s) younger than an hour alone." in repaired.output
     assert not (root / old).exists() and (root / recent).exists()
     assert all((root / key).exists() for key in (altered, cut, *sound))  # files rows refer to stay
+
+
+def test_what_a_killed_process_left_is_found_and_repaired_without_a_restart(demo, run_events, settings):
+    killed, keys = start_uploader(settings.storage_dir)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+
+    result = run_events("storage", "check")
+    assert result.exit_code == 1
+    assert "staging left by stopped processes: 1" in result.output
+    assert "files no row refers to: 2" in result.output
+
+    repaired = run_events("storage", "check", "--repair")
+    assert repaired.exit_code == 0, repaired.output  # young as they are: no row, and their process is gone
+    assert "Everything is in order." in repaired.output
+    assert not any((settings.storage_dir / key).exists() for key in keys)
+    assert staged_uploads(settings.storage_dir) == []

@@ -5,37 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from events.storage.local import LocalStorage
-
-# A process that stages a partial upload, stores two objects (as an upload does before its transaction
-# commits), prints their keys and waits to be killed.
-UPLOADER = """
-import asyncio, sys, time
-from pathlib import Path
-from events.storage.local import LocalStorage
-
-storage = LocalStorage(Path(sys.argv[1]))
-(storage.staging_dir / "arriving").write_bytes(b"x" * 1000)
-for n in range(2):
-    staged = storage.staging_dir / f"complete-{n}"
-    staged.write_bytes(b"%d" % n * 100)
-    print(asyncio.run(storage.adopt(staged, sha256="", size=100)).key, flush=True)
-if sys.argv[2] == "wait":
-    time.sleep(600)
-"""
-
-
-def _uploader(root: Path, then: str = "wait") -> tuple[subprocess.Popen, list[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", UPLOADER, str(root), then], stdout=subprocess.PIPE, text=True
-    )
-    keys = [process.stdout.readline().strip() for _ in range(2)]
-    assert all(keys), "the uploader did not start"
-    return process, keys
+from tests.storage.uploader import start_uploader
 
 
 def _files(folder: Path) -> set[str]:
@@ -55,7 +28,7 @@ def _sweep(root: Path, referenced: set[str]):
 
 def test_the_sweep_removes_what_a_killed_process_left_and_keeps_what_rows_refer_to(tmp_path):
     root = tmp_path / "files"
-    killed, (committed, uncommitted) = _uploader(root)
+    killed, (committed, uncommitted) = start_uploader(root)
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     (root / ".incoming" / "0123456789abcdef0123456789abcdef").write_bytes(b"left by an older version")
@@ -76,7 +49,7 @@ def test_the_sweep_removes_what_a_killed_process_left_and_keeps_what_rows_refer_
 
 def test_the_sweep_leaves_a_live_process_alone(tmp_path):
     root = tmp_path / "files"
-    alive, keys = _uploader(root)
+    alive, keys = start_uploader(root)
     try:
         before = _files(root)
         swept, asked = _sweep(root, referenced=set())
@@ -92,7 +65,7 @@ def test_the_sweep_leaves_a_live_process_alone(tmp_path):
 
 def test_a_process_that_ends_normally_leaves_no_staging_behind(tmp_path):
     root = tmp_path / "files"
-    ended, keys = _uploader(root, then="exit")
+    ended, keys = start_uploader(root, then="exit")
     ended.wait()
     # Its staged file is gone; the objects it stored without saying they were committed are left
     # for the next sweep, which asks the database about them.

@@ -75,6 +75,14 @@ async def sha256_of(storage: Storage, key: str) -> str:
     return digest.hexdigest()
 
 
+async def present(storage: Storage, key: str) -> bool:
+    """Whether the object exists; a row holding something that is not a key has no object."""
+    try:
+        return await storage.exists(key)
+    except ValueError:
+        return False
+
+
 async def check(storage: Storage, rows: Callable[[], Awaitable[list[Expected]]]) -> Report:
     """Compare every stored object with its row: presence, size and SHA-256 (every byte is read)."""
     objects = {info.key: info for info in storage.objects()}
@@ -85,7 +93,7 @@ async def check(storage: Storage, rows: Callable[[], Awaitable[list[Expected]]])
     report.loose_files = [path.name for path in storage.staging.loose_files()]
     for row in expected:
         found = objects.pop(row.key, None)
-        if found is None and not await storage.exists(row.key):  # (or stored since the listing)
+        if found is None and not await present(storage, row.key):  # (or stored since the listing)
             report.missing.append(row)
             continue
         size = found.size if found else row.size
