@@ -140,10 +140,12 @@ class Database:
         async def go() -> Any:
             config = sqlalchemy_config(self.settings)
             engine = config.get_engine()
+            storage = self.storage
             try:
                 async with config.create_session_maker()() as session, session.begin():
-                    return await work(session, self.storage)
+                    return await work(session, storage)
             finally:
+                storage.close()  # its staging folder and journal go now, as at the end of a process
                 await engine.dispose()
 
         return asyncio.run(go())
