@@ -140,10 +140,12 @@ class Database:
         async def go() -> Any:
             config = sqlalchemy_config(self.settings)
             engine = config.get_engine()
+            storage = self.storage
             try:
                 async with config.create_session_maker()() as session, session.begin():
-                    return await work(session, self.storage)
+                    return await work(session, storage)
             finally:
+                storage.close()  # its staging folder and journal go now, as at the end of a process
                 await engine.dispose()
 
         return asyncio.run(go())
@@ -240,6 +242,15 @@ def accounts(demo: Database) -> Accounts:
         return found
 
     return demo.run(make)
+
+
+def staged_uploads(storage_dir: Path) -> list[Path]:
+    """Upload files in staging, whichever process staged them (journals and directory imports aside)."""
+    return sorted(
+        path
+        for path in (storage_dir / ".incoming").rglob("*")
+        if path.is_file() and not path.name.endswith(".journal") and "directory-imports" not in path.parts
+    )
 
 
 def csrf_token(client: TestClient, path: str = "/manage/login") -> str:

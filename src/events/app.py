@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
@@ -21,6 +22,7 @@ from .domain.events.public import EventPages
 from .domain.materials.invited import InvitedUpload
 from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
+from .domain.materials.stored import sweep_staging
 from .domain.people.manage import DirectoryManagement
 from .domain.people.public import PeoplePages
 from .domain.people.transfer import DirectoryTransfer
@@ -47,6 +49,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     templates = template_config(settings)
     auth = session_auth(settings, database)
+
+    async def sweep_staging_at_start() -> None:
+        # Uploads cut short by a crash (kill -9, out of memory) of this or another worker: live
+        # workers' staging is left alone (see storage/staging.py).
+        swept = await sweep_staging(database.create_session_maker(), storage)
+        if swept.processes or swept.staged_files:
+            logging.getLogger("events").warning(
+                "Removed what %d stopped process(es) left in staging: %d file(s), %d byte(s), "
+                "%d stored object(s) no row refers to.",
+                swept.processes, swept.staged_files, swept.staged_bytes, swept.orphans,
+            )  # fmt: skip
+
     return Litestar(
         route_handlers=[
             EventPages,
@@ -69,7 +83,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_app_init=[auth.on_app_init],
         before_request=refuse_impossible_input,
         before_send=[security_headers(https=settings.secure_cookies)],
-        on_shutdown=[page_cache.close],
+        on_startup=[sweep_staging_at_start],
+        on_shutdown=[page_cache.close, storage.close],
         csrf_config=csrf_config(settings),
         guards=[bound_to_session],
         dependencies={

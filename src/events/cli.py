@@ -1,8 +1,10 @@
-"""The ``events`` command: database migrations, the demo event, and the web server."""
+"""The ``events`` command: database migrations, the demo event, the web server, stored files,
+backups."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import click
 
@@ -100,6 +102,116 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {role} {created}.")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError  # unreachable
+
+
+async def _check_storage(repair: bool):  # noqa: ANN202
+    from .db import sqlalchemy_config
+    from .domain.materials.stored import check_storage
+    from .storage import create_storage
+
+    settings = get_settings()
+    config = sqlalchemy_config(settings)
+    engine = config.get_engine()
+    storage = create_storage(settings)
+    try:
+        return await check_storage(config.create_session_maker(), storage, repair_orphans=repair)
+    finally:
+        storage.close()
+        await engine.dispose()
+
+
+@main.group()
+def storage() -> None:
+    """Stored files."""
+
+
+@storage.command("check")
+@click.option("--repair", is_flag=True, help="Remove orphan files older than an hour and abandoned staging.")
+def storage_check(repair: bool) -> None:
+    """Compare every stored file with its row (presence, size, SHA-256); exit 1 if anything is wrong."""
+    report, repaired = asyncio.run(_check_storage(repair))
+    if repaired:
+        swept = repaired.swept
+        click.echo(
+            f"Repaired: removed {len(repaired.removed)} orphan file(s) older than an hour "
+            f"({_size(sum(info.size for info in repaired.removed))}); removed the staging of "
+            f"{swept.processes} stopped process(es) ({swept.staged_files} file(s), "
+            f"{_size(swept.staged_bytes)}) and {swept.orphans} file(s) they stored without a row."
+        )
+        for info in repaired.removed:
+            click.echo(f"  removed {info.key}")
+        if repaired.left_recent:
+            click.echo(f"Left {len(repaired.left_recent)} orphan file(s) younger than an hour alone.")
+    click.echo(
+        f"Checked {report.rows} row(s) and {report.objects} stored file(s) ({_size(report.stored_bytes)})."
+    )
+    for label, items in report.findings():
+        click.echo(f"  {label}: {len(items)}")
+        for item in items[:20]:
+            click.echo(f"    {item}")
+        if len(items) > 20:
+            click.echo(f"    ... and {len(items) - 20} more")
+    if report.in_progress:
+        click.echo(f"  being stored right now (left alone): {report.in_progress}")
+    if report.ok:
+        click.echo("Everything is in order.")
+        return
+    if report.damaged:
+        click.echo("Missing or damaged files cannot be repaired here: restore them from a backup.")
+    if not repair and (report.orphans or report.abandoned or report.loose_files):
+        click.echo(
+            "`events storage check --repair` removes orphans older than an hour and abandoned staging."
+        )
+    raise SystemExit(1)
+
+
+@main.command("backup")
+@click.argument("out", type=click.Path(path_type=Path))
+def backup_command(out: Path) -> None:
+    """Write the database and every stored file, with a manifest of SHA-256 sums, into the new folder OUT."""
+    from .backup import BackupError, backup
+
+    try:
+        summary = asyncio.run(backup(get_settings(), out))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
+               f"files ({_size(summary.bytes)}) into {out}.")  # fmt: skip
+    _problems(summary.problems, "Run `events storage check`; the backup holds everything else.")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(source: Path) -> None:
+    """Restore the backup in SOURCE into this install, which must be empty, and verify it."""
+    from .backup import BackupError, restore
+
+    try:
+        summary = asyncio.run(restore(get_settings(), source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
+               f"files ({_size(summary.bytes)}) from {source}.")  # fmt: skip
+    _problems(summary.problems, "The restored install differs from the backup.")
+    click.echo("Verified: every table has its rows and every file its SHA-256.")
+
+
+def _problems(problems: list[str], advice: str) -> None:
+    if not problems:
+        return
+    click.echo(f"{len(problems)} problem(s):", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    click.echo(advice, err=True)
+    raise SystemExit(1)
 
 
 @main.command()

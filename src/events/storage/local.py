@@ -6,12 +6,13 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from pathlib import Path
 
 import anyio
 
-from . import CHUNK_SIZE, StoredObject
+from . import CHUNK_SIZE, ObjectInfo, StoredObject
+from .staging import Referenced, StagingArea, Swept
 
 _KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{32}")
 
@@ -19,22 +20,32 @@ _KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{32}")
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._incoming = self.root / ".incoming"
+        self.holding_dir = self.root / ".incoming"
+        self.staging = StagingArea(self.holding_dir)
 
     @property
     def staging_dir(self) -> Path:
-        return self._incoming
+        return self.staging.folder
 
     def _path(self, key: str) -> Path:
         if not _KEY.fullmatch(key):
             raise ValueError(f"not a storage key: {key!r}")
         return self.root / key
 
+    def _place(self, source: Path, key: str) -> None:
+        """Rename a finished file to its key, journalled first so that a crash leaves it to the sweep."""
+        final = self._path(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self.staging.created(key)
+        try:
+            os.replace(source, final)
+        except BaseException:
+            self.staging.settled(key)
+            raise
+
     async def save(self, chunks: AsyncIterable[bytes]) -> StoredObject:
-        self._incoming.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex
-        key = f"{name[:2]}/{name}"
-        temporary = self._incoming / name
+        temporary = self.staging_dir / name
         digest = hashlib.sha256()
         size = 0
         try:
@@ -43,13 +54,11 @@ class LocalStorage:
                     digest.update(chunk)
                     size += len(chunk)
                     await handle.write(chunk)
-            final = self._path(key)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, final)
+            self._place(temporary, f"{name[:2]}/{name}")
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        return StoredObject(key=key, size=size, sha256=digest.hexdigest())
+        return StoredObject(key=f"{name[:2]}/{name}", size=size, sha256=digest.hexdigest())
 
     async def adopt(self, path: Path, *, sha256: str, size: int) -> StoredObject:
         # A rename, not a copy: the staging folder is inside the root. Across filesystems os.replace
@@ -58,11 +67,27 @@ class LocalStorage:
         if actual != size:
             raise ValueError(f"{path} has {actual} bytes, not {size}")
         name = uuid.uuid4().hex
-        key = f"{name[:2]}/{name}"
+        self._place(path, f"{name[:2]}/{name}")
+        return StoredObject(key=f"{name[:2]}/{name}", size=size, sha256=sha256)
+
+    async def put(self, key: str, chunks: AsyncIterable[bytes]) -> StoredObject:
         final = self._path(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, final)
-        return StoredObject(key=key, size=size, sha256=sha256)
+        if final.exists():
+            raise FileExistsError(f"an object is already stored under {key}")
+        temporary = self.staging_dir / uuid.uuid4().hex
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            async with await anyio.open_file(temporary, "wb") as handle:
+                async for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    await handle.write(chunk)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temporary, final)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return StoredObject(key=key, size=size, sha256=digest.hexdigest())
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         async with await anyio.open_file(self._path(key), "rb") as handle:
@@ -81,6 +106,23 @@ class LocalStorage:
 
     def discard(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+        self.staging.settled(key)
+
+    def settled(self, key: str) -> None:
+        self.staging.settled(key)
 
     async def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def objects(self) -> Iterator[ObjectInfo]:
+        for path in sorted(self.root.glob("??/*")):
+            key = f"{path.parent.name}/{path.name}"
+            if _KEY.fullmatch(key) and path.is_file():
+                stat = path.stat()
+                yield ObjectInfo(key=key, size=stat.st_size, modified=stat.st_mtime)
+
+    async def sweep_staging(self, referenced: Referenced) -> Swept:
+        return await self.staging.sweep(self.discard, referenced)
+
+    def close(self) -> None:
+        self.staging.close()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from events.app import create_app
 from events.models import AuditEntry, Material, MaterialVersion
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in, staged_uploads
 from tests.pages import links
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -29,8 +29,7 @@ def _state(db):
 
     root = db.settings.storage_dir
     stored = sorted(p for p in root.rglob("*") if p.is_file() and ".incoming" not in p.parts)
-    staging = sorted((root / ".incoming").glob("*")) if (root / ".incoming").exists() else []
-    return db.run(count), stored, staging
+    return db.run(count), stored, staged_uploads(root)
 
 
 def _upload(client, accounts, files, *, presentation=None, token=None):

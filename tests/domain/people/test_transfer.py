@@ -18,7 +18,7 @@ from events.domain.audit import COMMAND_LINE
 from events.domain.people import service as people
 from events.domain.people.transfer import neutralise, restore
 from events.models import AuditEntry, Organisation, OrganisationKind, Person, Role
-from tests.conftest import PASSWORD, _empty_tables, csrf_token, sign_in
+from tests.conftest import PASSWORD, _empty_tables, csrf_token, sign_in, staged_uploads
 from tests.pages import main_text
 
 IMPORT = "/manage/directory/import"
@@ -90,7 +90,7 @@ def counts(db) -> dict[str, int]:  # noqa: ANN001
 
 
 def staged(db) -> list:  # noqa: ANN001
-    folder = db.storage.staging_dir / "directory-imports"
+    folder = db.storage.holding_dir / "directory-imports"
     return list(folder.iterdir()) if folder.exists() else []
 
 
@@ -518,11 +518,7 @@ def test_an_upload_without_the_csrf_token_is_refused(accounts, db, client):
     sign_in(client, accounts.staff)
     response = client.post(IMPORT, files=[("files", ("p.csv", b"name\nA\n", "text/csv"))])
     assert response.status_code == 403
-    assert (
-        staged(db) == []
-        and db.storage.staging_dir.exists()
-        and not any(path.is_file() for path in db.storage.staging_dir.iterdir())
-    )
+    assert staged(db) == [] and staged_uploads(db.settings.storage_dir) == []
 
 
 def test_the_upload_script_gets_json(accounts, client):

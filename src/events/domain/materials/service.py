@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -108,6 +108,13 @@ async def add_version(
     The stored object follows the transaction: if it rolls back, the bytes are removed too.
     """
     delete_on_rollback(session, storage, stored.key)
+    # Simultaneous uploads of one material queue here for its row, before reading the next number:
+    # an UPDATE locks the row on PostgreSQL and takes the write lock on SQLite (the driver begins the
+    # transaction at its first write), so two uploads never both read the same max(number).
+    connection = await session.connection()  # Core, not ORM: the row is saved again below anyway
+    await connection.execute(
+        update(Material).where(Material.id == material.id).values(updated_at=dt.datetime.now(dt.UTC))
+    )
     number = await session.scalar(
         select(func.coalesce(func.max(MaterialVersion.number), 0) + 1).where(
             MaterialVersion.material_id == material.id

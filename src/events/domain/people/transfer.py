@@ -722,7 +722,7 @@ def _folder(storage: Storage, user_id: int, token: str) -> Path | None:
     """Where an upload waits for confirmation; the user's id in the name keeps it theirs."""
     if not TOKEN.fullmatch(token):
         return None
-    return storage.staging_dir / STAGING_FOLDER / f"{user_id}-{token}"
+    return storage.holding_dir / STAGING_FOLDER / f"{user_id}-{token}"
 
 
 def _staged_tables(folder: Path) -> list[Table]:
@@ -737,7 +737,7 @@ def _staged_tables(folder: Path) -> list[Table]:
 def _forget_old_imports(storage: Storage) -> None:
     """Imports neither confirmed nor cancelled are removed after a day."""
     limit = time.time() - STAGED_FOR.total_seconds()
-    for folder in (storage.staging_dir / STAGING_FOLDER).glob("*"):
+    for folder in (storage.holding_dir / STAGING_FOLDER).glob("*"):
         with suppress(OSError):  # another request may be removing it right now
             if folder.stat().st_mtime < limit:
                 shutil.rmtree(folder, ignore_errors=True)
