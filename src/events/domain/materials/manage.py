@@ -11,7 +11,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
-from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_400_BAD_REQUEST,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -27,7 +32,7 @@ from ..accounts.auth import actor_of, event_access, signed_in
 from ..audit import Actor
 from ..events.manage import load_event, load_in_event
 from . import service
-from .filetypes import RefusedType, detect_file, sanitise_filename
+from .filetypes import RefusedType, detect_file, sanitise_filename, stored_filename
 from .public import attachment
 
 # Streamed: no body limit from Litestar (ours is enforced while streaming), and the CSRF token is
@@ -47,7 +52,12 @@ async def load_version(db: AsyncSession, version_id: int, material_id: int) -> M
 
 
 class UploadRefused(Exception):
-    """Every file of an upload is checked before any is kept; this names the first one refused."""
+    """Every file of an upload is checked before any is kept; this names the first one refused, with the
+    status that says why: 400 nothing to upload, 415 a type we do not take, 422 a file we cannot use."""
+
+    def __init__(self, message: str, status_code: int = HTTP_422_UNPROCESSABLE_ENTITY) -> None:
+        super().__init__(message)
+        self.status_code = status_code
 
 
 async def store_uploads(
@@ -75,7 +85,7 @@ async def store_uploads(
         verify_token(request, header_token or (form.fields.get(FORM_FIELD) or [None])[0], settings.secret_key)
         files = [f for f in form.files if f.filename or f.size]  # browsers send an empty part for "no file"
         if not files:
-            raise UploadRefused("Please choose a file to upload.")
+            raise UploadRefused("Please choose a file to upload.", HTTP_400_BAD_REQUEST)
         if material is not None and len(files) > 1:
             raise UploadRefused("A new version is one file; choose just one.")
         checked = []
@@ -87,9 +97,10 @@ async def store_uploads(
                 kind = await anyio.to_thread.run_sync(detect_file, received.path, name)
             except RefusedType as refused:
                 raise UploadRefused(
-                    f"“{name}” was not accepted: {refused} Nothing was uploaded."
+                    f"“{name}” was not accepted: {refused} Nothing was uploaded.",
+                    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 ) from refused
-            checked.append((received, name, kind))
+            checked.append((received, stored_filename(name, kind), kind))
         try:
             material_kind = MaterialKind((form.fields.get("kind") or ["slides"])[0])
         except ValueError:
@@ -108,12 +119,15 @@ async def store_uploads(
         form.discard()  # whatever was not adopted into storage
 
 
-def refused_response(request: Request, message: str, back: str) -> Response:
-    """Without JavaScript the organiser lands back on the page with the reason; with it, gets the text."""
+def refused_response(request: Request, refused: UploadRefused, back: str) -> Response:
+    """The reason with the refusal's status: as text for the upload script, as a page with the way back."""
     if "application/json" in request.headers.get("accept", ""):
-        return Response({"error": message}, status_code=HTTP_400_BAD_REQUEST)
-    flash(request, message, category="error")
-    return Redirect(back, status_code=303)
+        return Response({"error": str(refused)}, status_code=refused.status_code)
+    return Template(
+        "upload_refused.html",
+        context={"message": str(refused), "back": back},
+        status_code=refused.status_code,
+    )
 
 
 def uploaded_response(request: Request, names: list[str], back: str) -> Response:
@@ -138,7 +152,7 @@ async def upload_and_answer(
         names = await store_uploads(request, db, storage, settings, actor, **targets)
     except UploadRefused as refused:
         await db.rollback()
-        return refused_response(request, str(refused), back)
+        return refused_response(request, refused, back)
     return uploaded_response(request, names, back)
 
 
