@@ -14,6 +14,8 @@ from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import (
     HTTP_200_OK,
     HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
 )
@@ -29,6 +31,7 @@ from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.forms import Form
 from ...web.uploads import receive_form
 from ..accounts.auth import actor_of, event_access, signed_in
+from ..accounts.service import lock_live_invitation
 from ..audit import Actor
 from ..events.manage import load_event, load_in_event
 from . import service
@@ -53,7 +56,8 @@ async def load_version(db: AsyncSession, version_id: int, material_id: int) -> M
 
 class UploadRefused(Exception):
     """Every file of an upload is checked before any is kept; this names the first one refused, with the
-    status that says why: 400 nothing to upload, 415 a type we do not take, 422 a file we cannot use."""
+    status that says why: 400 nothing to upload, 415 a type we do not take, 422 a file we cannot use,
+    403 an upload link that stopped working, 413 more than the link's quota."""
 
     def __init__(self, message: str, status_code: int = HTTP_422_UNPROCESSABLE_ENTITY) -> None:
         super().__init__(message)
@@ -101,6 +105,8 @@ async def store_uploads(
                     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 ) from refused
             checked.append((received, stored_filename(name, kind), kind))
+        if invitation_id is not None:
+            await _recheck_invitation(db, invitation_id, [received.size for received, _, _ in checked])
         try:
             material_kind = MaterialKind((form.fields.get("kind") or ["slides"])[0])
         except ValueError:
@@ -117,6 +123,23 @@ async def store_uploads(
         return names
     finally:
         form.discard()  # whatever was not adopted into storage
+
+
+LINK_ENDED = (
+    "This upload link stopped working while the file was being sent: it was revoked or it expired. "
+    "Nothing was uploaded. Please ask the organisers for a new link."
+)
+
+
+async def _recheck_invitation(db: AsyncSession, invitation_id: int, sizes: list[int]) -> None:
+    """Once the body is in: the link may have ended meanwhile, or parallel uploads may have used its quota.
+    The link's row stays locked until this upload is stored (or refused), so they cannot overrun it."""
+    if not await lock_live_invitation(db, invitation_id, dt.datetime.now(dt.UTC)):
+        raise UploadRefused(LINK_ENDED, HTTP_403_FORBIDDEN)
+    try:
+        await service.check_link_quota(db, invitation_id, files=len(sizes), size=sum(sizes))
+    except service.OverQuota as over:
+        raise UploadRefused(str(over), HTTP_413_REQUEST_ENTITY_TOO_LARGE) from over
 
 
 def refused_response(request: Request, refused: UploadRefused, back: str) -> Response:
