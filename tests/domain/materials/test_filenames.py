@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from events.domain.materials.filetypes import (
@@ -91,6 +91,9 @@ def test_stray_quotes_around_a_name_are_removed(name, expected):
 
 # --- properties --------------------------------------------------------------------------------------
 
+# No deadline: on a loaded machine a slow example is not a wrong one (speed is measured in bench/).
+PROPERTY = settings(deadline=None)
+
 AWKWARD = st.sampled_from(
     list("./\\ \t\r\n\"'\x00\x7f\x85:C.é€😀\u202e\u200b\u200c\u2028\ufeff\udcff") + ["e\u0301"]
 )
@@ -107,6 +110,7 @@ def _unsafe(char: str) -> bool:
     return category in {"Cc", "Cs", "Zl", "Zp"} or (category == "Cf" and char not in JOINERS)
 
 
+@PROPERTY
 @given(NAMES, st.integers(min_value=8, max_value=300))
 @example("\udcff" * 3 + ".pdf", 200)
 @example("a." + "é" * 200, 20)
@@ -127,6 +131,7 @@ PLAIN = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 _()-]{0,60}[A-Za-z0-9]\.(pdf|pptx|
 LETTERS = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=45).map(lambda s: s + ".pdf")
 
 
+@PROPERTY
 @given(st.one_of(PLAIN, LETTERS))
 def test_a_plain_name_is_kept_as_it_is(name):
     if not unicodedata.is_normalized("NFC", name):
@@ -134,6 +139,7 @@ def test_a_plain_name_is_kept_as_it_is(name):
     assert sanitise_filename(name) == name
 
 
+@PROPERTY
 @given(NAMES, st.sampled_from([PDF, PPTX, TEXT, CSV]))
 def test_a_stored_name_ends_as_its_content_and_is_stable(name, kind):
     stored = stored_filename(sanitise_filename(name), kind)
