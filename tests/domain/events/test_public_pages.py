@@ -135,11 +135,14 @@ def test_a_draft_event_is_invisible_everywhere(demo, db, client):
     assert client.get(f"{EVENT_URL}/print").status_code == 404
     for href in material_links:
         assert client.get(href).status_code == 404
-    for path in ("/", "/events", "/topics/integrated-service-delivery", "/speakers/mike-mckendy"):
+    for path in ("/", "/events", "/topics/integrated-service-delivery"):
         response = client.get(path)
         assert response.status_code == 200
         assert "Fredericton 2003" not in response.text
         assert "Overview of SNB" not in response.text
+    # Its speakers and bodies have nothing public left: no page either.
+    assert client.get("/speakers/mike-mckendy").status_code == 404
+    assert client.get("/organisations/service-new-brunswick").status_code == 404
 
 
 def test_home_shows_upcoming_events_soonest_first_apart_from_past_ones(demo, db, client):

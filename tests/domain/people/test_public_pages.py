@@ -75,7 +75,17 @@ def test_divisions_show_their_department_and_back(db, client):
         department = await people.create_organisation(
             session, COMMAND_LINE, name="Department of Finance", kind=OrganisationKind.PROVINCIAL
         )
-        await people.create_organisation(session, COMMAND_LINE, name="Tax Policy Division", parent=department)
+        division = await people.create_organisation(
+            session, COMMAND_LINE, name="Tax Policy Division", parent=department
+        )
+        # Only bodies with something public have pages: here a talk given under the division.
+        forum = await events.create_event(
+            session, COMMAND_LINE, title="Tax Forum", start_date=dt.date(2007, 1, 1)
+        )
+        talk = await events.add_presentation(session, COMMAND_LINE, forum, title="Tax policy")
+        analyst = await people.create_person(session, COMMAND_LINE, given_name="Tia", family_name="Tran")
+        await events.add_speaker(session, COMMAND_LINE, talk, analyst, organisation=division)
+        await events.set_event_status(session, COMMAND_LINE, forum, EventStatus.PUBLISHED)
 
     db.run(build)
     assert_in_order(

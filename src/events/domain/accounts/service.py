@@ -304,3 +304,24 @@ async def valid_invitation(session: AsyncSession, token: str, now: dt.datetime) 
     if invitation.presentation.deleted_at is not None:
         return None
     return invitation
+
+
+async def lock_live_invitation(session: AsyncSession, invitation_id: int, now: dt.datetime) -> bool:
+    """Whether the invitation is still live, read again with its row locked until the transaction ends.
+
+    Uploads through one link wait for each other here, so that what they check once their bodies have
+    arrived (the link not revoked or expired meanwhile, its quota not used up) stays true until they commit.
+    """
+    # An UPDATE locks the row on PostgreSQL and takes SQLite's write lock (SQLite has no SELECT ... FOR
+    # UPDATE); what it writes is when the link was last used.
+    await session.execute(
+        update(UploadInvitation).where(UploadInvitation.id == invitation_id).values(updated_at=now)
+    )
+    row = (
+        await session.execute(
+            select(UploadInvitation.revoked_at, UploadInvitation.expires_at, Presentation.deleted_at)
+            .join(Presentation, Presentation.id == UploadInvitation.presentation_id)
+            .where(UploadInvitation.id == invitation_id)
+        )
+    ).one_or_none()
+    return row is not None and row.revoked_at is None and row.expires_at > now and row.deleted_at is None

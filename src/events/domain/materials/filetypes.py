@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mimetypes
 import pathlib
 import re
 import unicodedata
@@ -27,6 +28,11 @@ class FileType:
     content_type: str  # the canonical MIME type we store and serve
     label: str  # for people
     extension: str  # canonical, without the dot
+    aliases: tuple[str, ...] = ()  # other extensions that name this type, kept when a client uses them
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return (self.extension, *self.aliases)
 
 
 class RefusedType(Exception):
@@ -49,11 +55,12 @@ XLSX = FileType(_OOXML + "spreadsheetml.sheet", "Excel", "xlsx")
 ODP = FileType(_ODF + "presentation", "OpenDocument presentation", "odp")
 ODT = FileType(_ODF + "text", "OpenDocument text", "odt")
 ODS = FileType(_ODF + "spreadsheet", "OpenDocument spreadsheet", "ods")
-TEXT = FileType("text/plain", "plain text", "txt")
+# A table with ragged rows is plain text: it keeps its .csv; a text named .html or .bat does not keep that.
+TEXT = FileType("text/plain", "plain text", "txt", ("text", "md", "log", "csv", "tsv"))
 CSV = FileType("text/csv", "CSV", "csv")
 TSV = FileType("text/tab-separated-values", "TSV", "tsv")
 _TABLES = {".csv": (CSV, ",;\t"), ".tsv": (TSV, "\t")}  # Excel writes ";" where "," is the decimal mark
-MP4 = FileType("video/mp4", "MP4 video", "mp4")
+MP4 = FileType("video/mp4", "MP4 video", "mp4", ("m4v",))
 MP3 = FileType("audio/mpeg", "MP3 audio", "mp3")
 
 # Legacy Office files are OLE2 compound files; the application is told by the main stream's name.
@@ -65,11 +72,12 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)  #
 _ZIP_ERRORS += (NotImplementedError, RuntimeError)  # an unknown compression method, an encrypted entry
 
 # ISO media files (ftyp box) say what they hold in their major brand.
-_M4A = FileType("audio/mp4", "M4A audio", "m4a")
+_M4A = FileType("audio/mp4", "M4A audio", "m4a", ("m4b",))
 _FTYP_BRANDS = {b"M4A ": _M4A, b"M4B ": _M4A, b"qt  ": FileType("video/quicktime", "QuickTime video", "mov")}
 _MP4_BRANDS = {*b"isom iso2 iso4 iso5 iso6 mp41 mp42 avc1 dash MSNV".split(), b"M4V "}
 _FTYP_BRANDS |= dict.fromkeys(_MP4_BRANDS, MP4)
-_OPUS, _OGG = FileType("audio/ogg", "Opus audio", "opus"), FileType("audio/ogg", "Ogg audio", "ogg")
+_OPUS = FileType("audio/ogg", "Opus audio", "opus", ("ogg", "oga"))
+_OGG = FileType("audio/ogg", "Ogg audio", "ogg", ("oga",))
 _WEBM = FileType("video/webm", "WebM video", "webm")
 _MATROSKA = FileType("video/x-matroska", "Matroska video", "mkv")
 _RIFF_FORMS = {
@@ -79,9 +87,9 @@ _RIFF_FORMS = {
 }
 _PREFIXES = (  # plain signatures at offset 0 (one, or a tuple of alternatives)
     (b"\x89PNG\r\n\x1a\n", FileType("image/png", "PNG image", "png")),
-    (b"\xff\xd8\xff", FileType("image/jpeg", "JPEG image", "jpg")),
+    (b"\xff\xd8\xff", FileType("image/jpeg", "JPEG image", "jpg", ("jpeg",))),
     ((b"GIF87a", b"GIF89a"), FileType("image/gif", "GIF image", "gif")),
-    ((b"II*\x00", b"MM\x00*"), FileType("image/tiff", "TIFF image", "tif")),
+    ((b"II*\x00", b"MM\x00*"), FileType("image/tiff", "TIFF image", "tif", ("tiff",))),
     (b"ID3", MP3),
     (b"fLaC", FileType("audio/flac", "FLAC audio", "flac")),
 )
@@ -112,7 +120,8 @@ def detect_file(path: pathlib.Path, filename: str | None = None) -> FileType:
         raise RefusedType(found)
     if media := _media_type(sample):
         return media
-    if b"%PDF-" in sample[:1024]:  # readers accept a little junk before the header
+    # Readers forgive junk before the header, but then an HTML page in front would pass as a PDF.
+    if sample.startswith(b"%PDF-"):
         return PDF
     text = _decode_text(sample, complete)
     if text is None:
@@ -260,22 +269,23 @@ def _table_type(text: str, complete: bool, filename: str | None) -> FileType | N
     return None
 
 
-_DRIVE = re.compile(r"^[A-Za-z]:")
 # Cc: C0, DEL and C1 controls; Cf: bidi overrides and other invisible format characters;
 # Cs: lone surrogates, which cannot be encoded; Zl/Zp: line breaks in disguise.
 _UNSAFE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 # Zero-width (non-)joiners are format characters too, but needed to spell some Persian, Indic and emoji names.
 _JOINERS = {"\u200c", "\u200d"}
-# Whitespace, and dots that would hide the file (leading) or vanish on Windows (trailing).
-_SURROUNDING = re.compile(r"^[\s.]+|[\s.]+$")
+# Around the name: whitespace, dots that would hide the file (leading) or vanish on Windows (trailing), quotes
+# (a raw CR/LF in a name cuts the quoted header value, and the parser keeps its opening quote), and in front
+# drive letters ("C:deck.pptx"), however mixed: " C:x" must not become "C:x", a name sanitised again.
+_SURROUNDING = re.compile(r'^(?:[\s."]|[A-Za-z]:)+|[\s."]+$')
 
 
 def sanitise_filename(name: str, *, max_bytes: int = 200) -> str:
     """The client's name, safe to show and to put in Content-Disposition; "file" if nothing is left."""
-    name = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]  # the last part of any path
-    name = _DRIVE.sub("", name)
+    # Unsafe characters go first, so that none can hide a separator or a drive letter from the steps below.
     name = "".join(c for c in name if c in _JOINERS or unicodedata.category(c) not in _UNSAFE)
-    name = _SURROUNDING.sub("", unicodedata.normalize("NFC", name))
+    name = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]  # the last part of any path
+    name = _SURROUNDING.sub("", name)
     return _SURROUNDING.sub("", _shorten(name, max_bytes)) or "file"
 
 
@@ -290,3 +300,29 @@ def _shorten(name: str, max_bytes: int) -> str:
     # Cutting the bytes may split a character; "ignore" drops the broken tail, never a whole valid one.
     stem = stem.encode()[:budget].decode("utf-8", "ignore").rstrip(" .")
     return stem + suffix
+
+
+# Suffixes that are extensions (a wrong one is replaced) rather than part of a name ("report.v2", "St.John"):
+# the standard library's own table (not the system's files, which differ between machines), plus the office
+# and media formats it lacks, and Windows programs and scripts.
+_EXTENSIONS = {suffix.lstrip(".").lower() for table in mimetypes.MimeTypes().types_map for suffix in table}
+_EXTENSIONS |= {*"docx pptx xlsx odp odt ods odg m4a m4b m4v ogg oga mkv flac md key pages numbers".split()}
+_EXTENSIONS |= {*"cmd com cpl hta jar jse lnk msi php pif ps1 reg scr vbe vbs wsf".split()}
+
+
+def stored_filename(name: str, kind: FileType, *, max_bytes: int = 200) -> str:
+    """A sanitised client name ending in the extension of what the file is, so that a visitor who saves it
+    gets that: a PDF sent as "slides.html" or "report.exe" is kept as "slides.pdf" or "report.pdf".
+
+    The right extension is kept as typed ("deck.PPTX"); a name without one gets it ("deck.pptx").
+    """
+    while True:
+        stem, dot, suffix = name.rpartition(".")
+        if not (dot and stem):
+            break
+        if suffix.lower() in kind.extensions:
+            return name
+        if suffix.lower() not in _EXTENSIONS:
+            break
+        name = stem  # a wrong extension goes; "slides.pdf.exe" then ends as it should
+    return sanitise_filename(f"{name}.{kind.extension}", max_bytes=max_bytes)

@@ -8,16 +8,29 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from ...models import LearningEvent, Material
+from ...models import LearningEvent, Material, MaterialVersion, UploadInvitation
 from ...web.deps import Db, SettingsDep, StorageDep
 from ..accounts.service import valid_invitation
 from ..audit import Actor
 from .manage import UPLOAD_OPTIONS, upload_and_answer
 
 NOT_VALID = "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."
+
+
+def within_reach(invitation: UploadInvitation, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The materials a link shows and lets its holder replace: what the public may see of the talk now,
+    and the files that came through this very link; never what the organisers keep to themselves."""
+    sent_through_link = exists().where(
+        MaterialVersion.material_id == Material.id, MaterialVersion.invitation_id == invitation.id
+    )
+    return (
+        Material.presentation_id == invitation.presentation_id,
+        Material.deleted_at.is_(None),
+        or_(Material.public_at(now), sent_through_link),
+    )
 
 
 class InvitedUpload(Controller):
@@ -37,7 +50,7 @@ class InvitedUpload(Controller):
         materials = list(
             await db.scalars(
                 select(Material)
-                .where(Material.presentation_id == invitation.presentation_id, Material.deleted_at.is_(None))
+                .where(*within_reach(invitation, dt.datetime.now(dt.UTC)))
                 .options(selectinload(Material.current_version))
                 .order_by(Material.position)
             )
@@ -76,8 +89,8 @@ class InvitedUpload(Controller):
         material = await db.scalar(
             select(Material).where(
                 Material.id == material_id,
-                Material.presentation_id == invitation.presentation_id,
-                Material.deleted_at.is_(None),
+                Material.external_url.is_(None),  # a link is not replaced by a file
+                *within_reach(invitation, dt.datetime.now(dt.UTC)),
             )
         )
         if material is None:

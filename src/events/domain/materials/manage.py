@@ -11,7 +11,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
-from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -24,10 +31,11 @@ from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.forms import Form, form_id
 from ...web.uploads import receive_form
 from ..accounts.auth import actor_of, event_access, signed_in
+from ..accounts.service import lock_live_invitation
 from ..audit import Actor
 from ..events.manage import load_event, load_in_event
 from . import service
-from .filetypes import RefusedType, detect_file, sanitise_filename
+from .filetypes import RefusedType, detect_file, sanitise_filename, stored_filename
 from .public import attachment
 
 # Streamed: no body limit from Litestar (ours is enforced while streaming), and the CSRF token is
@@ -47,7 +55,13 @@ async def load_version(db: AsyncSession, version_id: int, material_id: int) -> M
 
 
 class UploadRefused(Exception):
-    """Every file of an upload is checked before any is kept; this names the first one refused."""
+    """Every file of an upload is checked before any is kept; this names the first one refused, with the
+    status that says why: 400 nothing to upload, 415 a type we do not take, 422 a file we cannot use,
+    403 an upload link that stopped working, 413 more than the link's quota."""
+
+    def __init__(self, message: str, status_code: int = HTTP_422_UNPROCESSABLE_ENTITY) -> None:
+        super().__init__(message)
+        self.status_code = status_code
 
 
 async def store_uploads(
@@ -75,7 +89,7 @@ async def store_uploads(
         verify_token(request, header_token or (form.fields.get(FORM_FIELD) or [None])[0], settings.secret_key)
         files = [f for f in form.files if f.filename or f.size]  # browsers send an empty part for "no file"
         if not files:
-            raise UploadRefused("Please choose a file to upload.")
+            raise UploadRefused("Please choose a file to upload.", HTTP_400_BAD_REQUEST)
         if material is not None and len(files) > 1:
             raise UploadRefused("A new version is one file; choose just one.")
         checked = []
@@ -87,9 +101,12 @@ async def store_uploads(
                 kind = await anyio.to_thread.run_sync(detect_file, received.path, name)
             except RefusedType as refused:
                 raise UploadRefused(
-                    f"“{name}” was not accepted: {refused} Nothing was uploaded."
+                    f"“{name}” was not accepted: {refused} Nothing was uploaded.",
+                    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 ) from refused
-            checked.append((received, name, kind))
+            checked.append((received, stored_filename(name, kind), kind))
+        if invitation_id is not None:
+            await _recheck_invitation(db, invitation_id, [received.size for received, _, _ in checked])
         try:
             material_kind = MaterialKind((form.fields.get("kind") or ["slides"])[0])
         except ValueError:
@@ -108,12 +125,32 @@ async def store_uploads(
         form.discard()  # whatever was not adopted into storage
 
 
-def refused_response(request: Request, message: str, back: str) -> Response:
-    """Without JavaScript the organiser lands back on the page with the reason; with it, gets the text."""
+LINK_ENDED = (
+    "This upload link stopped working while the file was being sent: it was revoked or it expired. "
+    "Nothing was uploaded. Please ask the organisers for a new link."
+)
+
+
+async def _recheck_invitation(db: AsyncSession, invitation_id: int, sizes: list[int]) -> None:
+    """Once the body is in: the link may have ended meanwhile, or parallel uploads may have used its quota.
+    The link's row stays locked until this upload is stored (or refused), so they cannot overrun it."""
+    if not await lock_live_invitation(db, invitation_id, dt.datetime.now(dt.UTC)):
+        raise UploadRefused(LINK_ENDED, HTTP_403_FORBIDDEN)
+    try:
+        await service.check_link_quota(db, invitation_id, files=len(sizes), size=sum(sizes))
+    except service.OverQuota as over:
+        raise UploadRefused(str(over), HTTP_413_REQUEST_ENTITY_TOO_LARGE) from over
+
+
+def refused_response(request: Request, refused: UploadRefused, back: str) -> Response:
+    """The reason with the refusal's status: as text for the upload script, as a page with the way back."""
     if "application/json" in request.headers.get("accept", ""):
-        return Response({"error": message}, status_code=HTTP_400_BAD_REQUEST)
-    flash(request, message, category="error")
-    return Redirect(back, status_code=303)
+        return Response({"error": str(refused)}, status_code=refused.status_code)
+    return Template(
+        "upload_refused.html",
+        context={"message": str(refused), "back": back},
+        status_code=refused.status_code,
+    )
 
 
 def uploaded_response(request: Request, names: list[str], back: str) -> Response:
@@ -138,7 +175,7 @@ async def upload_and_answer(
         names = await store_uploads(request, db, storage, settings, actor, **targets)
     except UploadRefused as refused:
         await db.rollback()
-        return refused_response(request, str(refused), back)
+        return refused_response(request, refused, back)
     return uploaded_response(request, names, back)
 
 

@@ -18,7 +18,12 @@ from ...models import (
     Presentation,
 )
 from ...storage import Storage, StoredObject, delete_on_rollback
+from ...web.templating import file_size
 from ..audit import Actor, apply_changes, created_fields, record
+
+# What one upload link may bring in, all its uploads together: a speaker's decks, handouts and a recording.
+LINK_MAX_FILES = 20
+LINK_MAX_BYTES = 1024**3
 
 
 async def new_material(
@@ -151,6 +156,42 @@ async def add_version(
     )
     await session.flush()
     return version
+
+
+class OverQuota(Exception):
+    """An upload would take a link past what it may bring in; the message says how far."""
+
+
+async def invitation_usage(session: AsyncSession, invitation_id: int) -> tuple[int, int]:
+    """How many files, and how many bytes, have come through an upload link (every version counts)."""
+    files, size = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(MaterialVersion.size), 0)).where(
+                MaterialVersion.invitation_id == invitation_id
+            )
+        )
+    ).one()
+    return files, size
+
+
+async def check_link_quota(session: AsyncSession, invitation_id: int, *, files: int, size: int) -> None:
+    """Raise OverQuota if ``files`` more files of ``size`` bytes would not fit in the link's quota.
+
+    Call with the invitation's row locked (accounts.service.lock_live_invitation) and store the files in
+    the same transaction: parallel uploads through the link then count each other.
+    """
+    used_files, used_bytes = await invitation_usage(session, invitation_id)
+    if used_files + files > LINK_MAX_FILES:
+        raise OverQuota(
+            f"This upload link takes at most {LINK_MAX_FILES} files in all; {used_files} have come through it "
+            f"already and this upload has {files}. Nothing was uploaded: please ask the organisers for a new link."
+        )
+    if used_bytes + size > LINK_MAX_BYTES:
+        raise OverQuota(
+            f"This upload link takes at most {file_size(LINK_MAX_BYTES)} in all; {file_size(used_bytes)} have "
+            f"come through it already and this upload is {file_size(size)}. Nothing was uploaded: please ask "
+            "the organisers for a new link."
+        )
 
 
 async def restore_version(

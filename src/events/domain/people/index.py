@@ -1,18 +1,20 @@
 """The public A–Z indexes of speakers and organisations: one page of a letter or of a search at a time.
 
 Only what a visitor could reach from a published event is listed: people with a public talk, and
-organisations whose page shows public talks or sessions. Everything is counted, sorted and cut into
+organisations whose page shows public talks, sessions or events. Exactly these have public pages
+(``has_speaker_page``, ``organisations_with_pages``). Everything is counted, sorted and cut into
 pages by the database (LIMIT/OFFSET); a letter is a range of the folded-name index.
 """
 
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from ...models import (
@@ -56,6 +58,7 @@ class IndexPage:
     rows: list[Any]
     total: int
     page: int
+    with_pages: frozenset[int] = field(default_factory=frozenset)  # the organisations shown that have a page
 
     @property
     def pages(self) -> int:
@@ -135,6 +138,12 @@ def _letters(session: Session, listed: Select, key: ColumnElement[str]) -> list[
 LISTED_PEOPLE = (Person.merged_into_id.is_(None), public_talk_exists(SpeakerLink.person_id == Person.id))
 
 
+def has_speaker_page(session: Session, person_id: int) -> bool:
+    """Whether a person has a public page: only those listed, never someone only on drafts, on deleted
+    talks or in the staff directory."""
+    return bool(session.scalar(select(exists().where(Person.id == person_id, *LISTED_PEOPLE))))
+
+
 def speakers_page(session: Session, *, letter: str | None, query: str, page: int) -> IndexPage:
     """One page of speakers, by family name then given name: under ``letter``, or matching ``query``."""
     conditions = list(LISTED_PEOPLE)
@@ -158,6 +167,7 @@ def speakers_page(session: Session, *, letter: str | None, query: str, page: int
         rows=[tuple(row) for row in rows],
         total=total,
         page=page,
+        with_pages=organisations_with_pages(session, {org.id for _, org in rows if org is not None}),
     )
 
 
@@ -165,28 +175,30 @@ def speakers_page(session: Session, *, letter: str | None, query: str, page: int
 
 
 def _organisations_shown_in_public():
-    """The ids of organisations with a public talk given under them or a public session they hosted.
+    """The ids of organisations with a public talk given under them, or a public session or event they
+    hosted (the event's page links the body it was held with).
 
     One set, read once per statement: per-organisation EXISTS tests look cheaper, but PostgreSQL then
     estimates the query high enough to JIT-compile it, which costs far more than reading the set.
     """
     talks = select(SpeakerLink.organisation_id).join(SpeakerLink.presentation).join(Presentation.event)
     hosted = select(EventSession.host_organisation_id).join(EventSession.event)
+    public_event = (LearningEvent.deleted_at.is_(None), LearningEvent.status.in_(PUBLIC_STATUSES))
     return union(
         talks.where(*PUBLIC_TALK, SpeakerLink.organisation_id.is_not(None)),
         hosted.where(
-            EventSession.host_organisation_id.is_not(None),
-            EventSession.deleted_at.is_(None),
-            LearningEvent.deleted_at.is_(None),
-            LearningEvent.status.in_(PUBLIC_STATUSES),
+            EventSession.host_organisation_id.is_not(None), EventSession.deleted_at.is_(None), *public_event
+        ),
+        select(LearningEvent.host_organisation_id).where(
+            LearningEvent.host_organisation_id.is_not(None), *public_event
         ),
     ).cte("shown_in_public")
 
 
-def _listed_organisations() -> ColumnElement[bool]:
-    """Organisations not merged away that have something public to show.
+def _listed_organisations(among: Collection[int] | None = None) -> ColumnElement[bool]:
+    """Organisations not merged away that have something public to show (of those ``among``, if given).
 
-    That is a public talk or hosted session of their own, or of an earlier name (their page lists
+    That is a public talk, hosted session or event of their own, or of an earlier name (their page lists
     those talks: successor links, however far back), or of one of their divisions (their page links
     to them: parent links, however deep). The walk starts from the lineage links alone, which are few.
     """
@@ -200,7 +212,10 @@ def _listed_organisations() -> ColumnElement[bool]:
         .union(select(related.parent_id).where(related.parent_id.is_not(None)))
     )
     seed = select(Organisation.id.label("listed_id"), Organisation.id.label("source_id"), _step(0))
-    relatives = seed.where(Organisation.id.in_(has_relatives)).cte("relatives", recursive=True)
+    seed = seed.where(Organisation.id.in_(has_relatives))
+    if among is not None:
+        seed = seed.where(Organisation.id.in_(among))
+    relatives = seed.cte("relatives", recursive=True)
     relatives = relatives.union_all(
         select(relatives.c.listed_id, older.id, relatives.c.step + 1)
         .join(
@@ -213,6 +228,14 @@ def _listed_organisations() -> ColumnElement[bool]:
         Organisation.merged_into_id.is_(None),
         or_(Organisation.id.in_(select(shown.c[0])), Organisation.id.in_(through_relatives)),
     )
+
+
+def organisations_with_pages(session: Session, ids: Collection[int]) -> frozenset[int]:
+    """Which of these organisations have a public page: those the index lists."""
+    if not ids:
+        return frozenset()
+    condition = and_(Organisation.id.in_(ids), _listed_organisations(among=ids))
+    return frozenset(session.scalars(select(Organisation.id).where(condition)))
 
 
 def _step(number: int) -> ColumnElement[int]:

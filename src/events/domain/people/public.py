@@ -92,14 +92,19 @@ class PeoplePages(Controller):
             if person is None:
                 raise missing
             if person.merged_into_id is not None:  # a merged duplicate: its old URL leads to the survivor
-                if not service.has_speaker_page(db_session, person.merged_into_id):
+                if not index.has_speaker_page(db_session, person.merged_into_id):
                     raise missing  # the survivor has no public page: its name is not given away either
                 survivor = db_session.scalar(select(Person.slug).where(Person.id == person.merged_into_id))
                 return Redirect(f"/speakers/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
             history = service.person_history(db_session, person, dt.datetime.now(dt.UTC))
-            if not history and not service.has_speaker_page(db_session, person.id):
-                raise missing  # only in the staff directory: not for the public site
-            return render_page(request, "public/speaker.html", person=person, history=history)
+            if not history:  # only on drafts, on deleted talks or in the staff directory: not public
+                raise missing
+            with_pages = index.organisations_with_pages(
+                db_session, [person.organisation_id] if person.organisation_id else []
+            )
+            return render_page(
+                request, "public/speaker.html", person=person, history=history, with_pages=with_pages
+            )
 
         return await page_cache.respond(request, render)
 
@@ -111,15 +116,28 @@ class PeoplePages(Controller):
         page_cache: PageCacheDep,
     ) -> Response:
         def render(db_session: Session) -> str | Response:
+            missing = NotFoundException(f"No organisation is called {slug!r}.")
             organisation = service.organisation_by_slug(db_session, slug)
             if organisation is None:
-                raise NotFoundException(f"No organisation is called {slug!r}.")
+                raise missing
+            # A body with nothing public to show (and a merged duplicate that would lead to one) answers as
+            # if there were no such body, so that its name is not given away.
             if organisation.merged_into_id is not None:  # a merged duplicate: its URL leads to the survivor
+                if organisation.merged_into_id not in index.organisations_with_pages(
+                    db_session, [organisation.merged_into_id]
+                ):
+                    raise missing
                 survivor = db_session.scalar(
                     select(Organisation.slug).where(Organisation.id == organisation.merged_into_id)
                 )
                 return Redirect(f"/organisations/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
             page = service.organisation_page(db_session, organisation, dt.datetime.now(dt.UTC))
-            return render_page(request, "public/organisation.html", page=page)
+            # One statement for this page and the divisions and earlier names it would link (the parent and
+            # the later names have pages whenever this one has).
+            related = {organisation.id, *(other.id for other in (*page.children, *page.predecessors))}
+            with_pages = index.organisations_with_pages(db_session, related)
+            if organisation.id not in with_pages:
+                raise missing
+            return render_page(request, "public/organisation.html", page=page, with_pages=with_pages)
 
         return await page_cache.respond(request, render)

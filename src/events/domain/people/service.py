@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, case, exists, func, literal_column, select, union_all, update
+from sqlalchemy import ColumnElement, Exists, case, func, literal_column, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -528,16 +528,6 @@ def person_history(session: Session, person: Person, now) -> list[Appearance]:  
     return _appearances(list(links), now)
 
 
-def has_speaker_page(session: Session, person_id: int) -> bool:
-    """Whether a person without public talks still has a public page: only once put on a programme.
-
-    People who are only in the staff directory (never a speaker anywhere) get a 404, so that the public
-    site does not list the directory. A speaker whose talks are all at unpublished events keeps a page
-    that shows no talks (tests/domain/events/test_public_pages.py expects that page to answer).
-    """
-    return bool(session.scalar(select(exists().where(SpeakerLink.person_id == person_id))))
-
-
 @dataclass
 class OrganisationPage:
     organisation: Organisation
@@ -546,6 +536,7 @@ class OrganisationPage:
     successors: list[Organisation]  # the later names, in order
     appearances: list[Appearance]  # talks under this name or an earlier one, newest first
     hosted_sessions: list[EventSession]
+    events_held: list[LearningEvent]  # events held with it (or an earlier name), newest first
 
 
 # Lineage loops are refused on write (_refuse_loop); this bound only keeps a bad row from looping a page.
@@ -637,6 +628,16 @@ def organisation_page(session: Session, organisation: Organisation, now) -> Orga
             .order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc(), EventSession.position)
         )
     ).all()
+    held = session.scalars(
+        select(LearningEvent)
+        .where(
+            LearningEvent.host_organisation_id.in_(names),
+            LearningEvent.deleted_at.is_(None),
+            LearningEvent.status.in_(PUBLIC_STATUSES),
+        )
+        .options(joinedload(LearningEvent.host_organisation))
+        .order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
+    ).all()
     return OrganisationPage(
         organisation=organisation,
         children=list(children),
@@ -644,4 +645,5 @@ def organisation_page(session: Session, organisation: Organisation, now) -> Orga
         successors=[other for other, step in lineage if step > 0],
         appearances=_appearances(list(links), now),
         hosted_sessions=list(hosted),
+        events_held=list(held),
     )
