@@ -41,13 +41,16 @@ def record(
     summary: str | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add an audit entry for ``entity`` (flushed first, so that new rows have their id)."""
+    """Add an audit entry for ``entity`` (flushed first, so that new rows have their id).
+
+    ``entity`` may be a name instead ("directory"), for a change to many records at once.
+    """
     entry = AuditEntry(
         actor_user_id=actor.user_id,
         actor_label=actor.label,
         action=action,
-        entity_type=type(entity).__tablename__,
-        entity_id=getattr(entity, "id", None),
+        entity_type=entity if isinstance(entity, str) else type(entity).__tablename__,
+        entity_id=None if isinstance(entity, str) else getattr(entity, "id", None),
         event_id=event_id,
         summary=summary,
         changes=changes or {},

@@ -256,6 +256,19 @@ async def update_person(session: AsyncSession, actor: Actor, person: Person, **f
     return changes
 
 
+async def import_directory(
+    session: AsyncSession, actor: Actor, *, organisations: list[Any], people: list[Any]
+) -> dict[str, Any]:
+    """Create and change many records at once (a CSV import), in bulk: see ``bulk.py``.
+
+    ``organisations`` and ``people`` are ``bulk.Change`` items; one audit entry lists what was written.
+    Raises DirectoryError (``bulk.RecordRefused`` naming the record) if the rules refuse a record.
+    """
+    from . import bulk  # bulk uses this module's rules (clean_email, ...): imported when first needed
+
+    return await bulk.write(session, actor, organisations=organisations, people=people)
+
+
 # --- finding -------------------------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import MIB, BadUpload, UploadTooLarge, receive_form
 from ..accounts.auth import actor_of, current_user, staff_only
 from ..audit import Actor
-from . import duplicates, service
+from . import bulk, service
 from .service import DirectoryError, clean_aliases, clean_email
 
 PEOPLE, ORGANISATIONS = "people", "organisations"
@@ -175,7 +175,6 @@ class Row:
     fields: dict[str, Any] = field(default_factory=dict)  # service arguments, or the changed fields
     refs: dict[str, Any] = field(default_factory=dict)  # organisation columns: an Organisation, a Row or None
     shown: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after) for the page
-    record: Any = None  # the record written, once applied
 
     @property
     def label(self) -> str:
@@ -279,7 +278,6 @@ class Plan:
     tables: list[Table]
     organisations: list[Row]
     people: list[Row]
-    known_organisations: dict[int, Organisation]
 
     def rows(self, action: str) -> list[Row]:
         return [row for row in [*self.organisations, *self.people] if row.action == action]
@@ -346,11 +344,6 @@ def _node(ref: Any) -> Any:
     if isinstance(ref, Row):
         return ref.target.id if ref.target is not None else ref
     return ref.id if isinstance(ref, Organisation) else None
-
-
-def _record(ref: Any) -> Organisation | None:
-    """The organisation a reference stands for once applied (None for a row not created yet)."""
-    return ref.record if isinstance(ref, Row) else ref
 
 
 def _settle(row: Row, wanted: dict[str, Any], organisations: dict[int, Organisation]) -> None:
@@ -619,80 +612,42 @@ async def build_plan(session: AsyncSession, tables: list[Table]) -> Plan:
     by_kind = {table.kind: table for table in tables}
     organisations, finder = await _plan_organisations(session, by_kind.get(ORGANISATIONS))
     people = await _plan_people(session, by_kind.get(PEOPLE), finder)
-    return Plan(tables, organisations, people, finder.index)
+    return Plan(tables, organisations, people)
 
 
 # --- applying ---------------------------------------------------------------------------------------
 
 
-def _depth(node: int, graph: dict[int, int | None]) -> int:
-    depth, seen = 0, {node}
-    while (node := graph.get(node)) is not None and node not in seen:
-        seen.add(node)
-        depth += 1
-    return depth
+def _changes(plan: Plan) -> tuple[list[bulk.Change], list[bulk.Change]]:
+    """The plan as the people service's bulk import takes it: what to create, and what changes."""
+    rows = [row for row in [*plan.organisations, *plan.people] if row.action in (CREATE, UPDATE)]
+    changes = {row: bulk.Change({}, record=row.target, source=row) for row in rows}
+
+    def reference(value: Any) -> Any:  # an organisation cell: an id, None, or a new organisation's Change
+        node = _node(value)
+        return changes[node] if isinstance(node, Row) else node
+
+    for row, change in changes.items():
+        change.fields = {k: reference(v) if k.endswith("_id") else v for k, v in row.fields.items()}
+        if row.action == CREATE:
+            change.fields["slug"] = row.values.get("slug") or None
+    return (
+        [changes[row] for row in plan.organisations if row in changes],
+        [changes[row] for row in plan.people if row in changes],
+    )
 
 
 async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> str:
-    """Write the plan through the people service; returns the summary for the person importing.
+    """Write the plan through the people service, in bulk; returns the summary for the person importing.
 
     Raises DirectoryError (naming the line) if the service refuses a row after all: the caller then
     rolls the whole import back.
     """
-    current: Row | None = None
+    organisations, people = _changes(plan)
     try:
-        for current in plan.organisations:
-            plain = {k: v for k, v in current.fields.items() if k not in RELATIONS.values()}
-            if current.action == CREATE:
-                # A parent or successor already in the directory (or created above) is linked at once;
-                # one further down the file is linked below.
-                links = {k.removesuffix("_id"): _record(ref) for k, ref in current.refs.items()}
-                current.record = await service.create_organisation(
-                    session, actor, **plain, **links, slug=current.values.get("slug") or None
-                )
-            elif current.action in (UPDATE, SAME):
-                current.record = current.target
-                if plain:
-                    await service.update_organisation(session, actor, current.target, **plain)
-        for relation in RELATIONS.values():
-            pending: dict[Organisation, int | None] = {}
-            for current in plan.organisations:
-                if current.action in (CREATE, UPDATE) and relation in current.refs:
-                    target = _record(current.refs[relation])
-                    if getattr(current.record, relation) != (target.id if target else None):
-                        pending[current.record] = target.id if target else None
-            # Links nearest the top of the final tree first: then no step makes a loop on the way.
-            organisations = [
-                *plan.known_organisations.values(),
-                *(r.record for r in plan.organisations if r.record),
-            ]
-            graph = {o.id: getattr(o, relation) for o in organisations} | {
-                o.id: t for o, t in pending.items()
-            }
-            for organisation, target_id in sorted(
-                pending.items(), key=lambda item: _depth(item[0].id, graph)
-            ):
-                current = next(r for r in plan.organisations if r.record is organisation)
-                await service.update_organisation(session, actor, organisation, **{relation: target_id})
-        for current in plan.people:
-            fields = dict(current.fields)
-            organisation = fields.pop("organisation_id", None)
-            if current.action == CREATE:
-                current.record = await service.create_person(
-                    session,
-                    actor,
-                    **fields,
-                    organisation=_record(organisation),
-                    suggest_duplicates=False,
-                    slug=current.values.get("slug") or None,
-                )
-            elif current.action == UPDATE:
-                if "organisation_id" in current.fields:
-                    fields["organisation_id"] = _record(organisation).id if organisation else None
-                await service.update_person(session, actor, current.target, **fields)
-    except DirectoryError as error:
-        raise DirectoryError(f"Line {current.line} of the {current.kind} file: {error}") from error
-    await duplicates.rescan(session)
+        await service.import_directory(session, actor, organisations=organisations, people=people)
+    except bulk.RecordRefused as error:
+        raise DirectoryError(f"Line {error.source.line} of the {error.source.kind} file: {error}") from error
     return summary(plan)
 
 
