@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -363,7 +363,8 @@ async def write(
             "The directory changed while the import was being written; please try again."
         ) from error
     for change, values in [*changed_organisations, *changed_people]:
-        if change.record in session:  # written behind the ORM's back: its loaded record shows the change
+        state = inspect(change.record, raiseerr=False)  # None for a plain row
+        if state is not None and state.session is session:  # written behind the ORM's back: show the change
             for column, value in values.items():
                 set_committed_value(change.record, column, _id_of(value))
     await duplicates.rescan(session)

@@ -31,7 +31,7 @@ from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -514,10 +514,23 @@ async def _plan_organisations(session: AsyncSession, table: Table | None) -> tup
     return table.rows, finder
 
 
+# A person of the directory as the plan (and the preview) sees them: plain rows load far faster than records.
+KNOWN_PERSON = (
+    Person.id,
+    Person.slug,
+    *(getattr(Person, name) for name in service.PERSON_FIELDS),
+    Person.search_text,
+    Person.family_key,
+    Person.name_key,
+    Person.merged_into_id,
+    func.trim(Person.given_name + " " + Person.family_name).label("full_name"),
+)
+
+
 async def _plan_people(session: AsyncSession, table: Table | None, finder: _Organisations) -> list[Row]:
     if table is None:
         return []
-    everything = list(await session.scalars(select(Person)))
+    everything = (await session.execute(select(*KNOWN_PERSON))).all()
     index = {person.id: person for person in everything}
     by_slug = {person.slug: person for person in everything}
     by_email: dict[str, list[Person]] = defaultdict(list)
