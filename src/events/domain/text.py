@@ -35,7 +35,7 @@ def searchable(text: str) -> str:
     leave the word findable ("assurance").
     """
     words = fold(text).split()
-    split = fold(re.sub(r"['’]", " ", text)).split()
+    split = fold(re.sub(r"['’]", " ", text)).split() if "'" in text or "’" in text else []
     return " ".join(dict.fromkeys(words + split))
 
 

@@ -12,8 +12,10 @@ statements on the session's connection run no ORM listeners, so none bumps the r
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -319,10 +321,31 @@ def _counted(people: int, organisations: int) -> list[str]:
     ]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Cyclic garbage collection off while an import makes its many objects: each collection would walk
+    them all again, which cost as much as the import itself at 100,000 rows (reference counting still
+    frees whatever is dropped)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 async def write(
     session: AsyncSession, actor: Actor, *, organisations: list[Change], people: list[Change]
 ) -> dict[str, Any]:
     """Write an import (organisations first); returns the audit entry's changes. See the module's text."""
+    with paused_gc():
+        return await _write(session, actor, organisations, people)
+
+
+async def _write(
+    session: AsyncSession, actor: Actor, organisations: list[Change], people: list[Change]
+) -> dict[str, Any]:
     checked_organisations = _checked(organisations, new_organisation, changed_organisation)
     new_people, changed_people = _split(_checked(people, new_person, changed_person))
     connection = await session.connection()

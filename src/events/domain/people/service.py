@@ -68,8 +68,9 @@ def clean_aliases(aliases: list[str] | None, *own_names: str | None) -> list[str
     kept = []
     for alias in aliases or []:
         alias = " ".join(alias.split())
-        if alias and fold(alias) not in seen:
-            seen.add(fold(alias))
+        folded = fold(alias)
+        if alias and folded not in seen:
+            seen.add(folded)
             kept.append(alias)
     return kept
 

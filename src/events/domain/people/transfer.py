@@ -205,6 +205,11 @@ def _column(name: str) -> str:
 
 def read_table(filename: str, data: bytes) -> Table:
     """Parse one uploaded file; raises ImportRefused for a file that cannot be imported at all."""
+    with bulk.paused_gc():
+        return _read_table(filename, data)
+
+
+def _read_table(filename: str, data: bytes) -> Table:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ImportRefused(f"“{filename}” is empty.")
     try:
@@ -621,6 +626,11 @@ async def _plan_people(session: AsyncSession, table: Table | None, finder: _Orga
 
 async def build_plan(session: AsyncSession, tables: list[Table]) -> Plan:
     """What importing these files would do. Reads only: nothing is written."""
+    with bulk.paused_gc():
+        return await _plan(session, tables)
+
+
+async def _plan(session: AsyncSession, tables: list[Table]) -> Plan:
     tables = sorted(tables, key=lambda table: table.kind != ORGANISATIONS)  # as they are applied
     by_kind = {table.kind: table for table in tables}
     organisations, finder = await _plan_organisations(session, by_kind.get(ORGANISATIONS))
@@ -656,9 +666,10 @@ async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> str:
     Raises DirectoryError (naming the line) if the service refuses a row after all: the caller then
     rolls the whole import back.
     """
-    organisations, people = _changes(plan)
     try:
-        await service.import_directory(session, actor, organisations=organisations, people=people)
+        with bulk.paused_gc():
+            organisations, people = _changes(plan)
+            await service.import_directory(session, actor, organisations=organisations, people=people)
     except bulk.RecordRefused as error:
         raise DirectoryError(f"Line {error.source.line} of the {error.source.kind} file: {error}") from error
     return summary(plan)
