@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from events.domain.audit import COMMAND_LINE
 from events.domain.people import bulk
 from events.domain.people import service as people
 from events.models import (
@@ -152,3 +154,25 @@ def test_a_row_failing_in_the_middle_of_the_write_leaves_nothing_written(account
     )
     assert state(db) == before  # not the organisations, not the first people, no terms, no audit, no bump
     assert len(staged(db)) == 1  # the file still waits, to be confirmed again
+
+
+def test_the_service_refuses_an_import_that_would_make_a_loop_of_parents(db):
+    async def run(session, _storage):  # noqa: ANN001, ANN202
+        department = await people.create_organisation(session, COMMAND_LINE, name="Loop Department")
+        division = await people.create_organisation(
+            session, COMMAND_LINE, name="Loop Division", parent=department
+        )
+        unit = bulk.Change({"name": "Loop Unit", "parent_id": division.id}, source="the unit")
+        # The department under the new unit, which is under the division, which is under the department.
+        moved = bulk.Change({"parent_id": unit}, record=department, source="the department")
+        with pytest.raises(bulk.RecordRefused) as refused:
+            await people.import_directory(session, COMMAND_LINE, organisations=[unit, moved], people=[])
+        created = await session.scalar(select(func.count()).where(Organisation.name == "Loop Unit"))
+        return refused.value, created
+
+    refused, created = db.run(run)
+    assert (str(refused), refused.source) == (
+        "Loop Unit cannot be part of itself, directly or through others.",
+        "the unit",
+    )
+    assert created == 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, delete, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -185,17 +185,15 @@ def _refuse_loops(organisations: list[tuple[Change, dict[str, Any]]], graph: dic
             by_node[node] = change
             if relation in values:
                 links[node] = values[relation]
-        settled: set[Any] = set()
         for start, change in by_node.items():
-            path, node = [], start
-            while node is not None and node not in settled and node not in path:
-                path.append(node)
+            seen, node = {start}, links.get(start)
+            while node is not None and node not in seen:
+                seen.add(node)
                 node = links.get(node)
-            if node is not None and node in path:
+            if node == start:
                 name = change.record.name if change.record is not None else names[change]
                 noun = "part of" if relation == "parent_id" else "succeeded by"
                 raise RecordRefused(change, f"{name} cannot be {noun} itself, directly or through others.")
-            settled.update(path)
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -357,9 +355,15 @@ async def _write(
     }
     _refuse_loops(checked_organisations, graph)
     new_organisations, changed_organisations = _split(checked_organisations)
+    if not (new_organisations or changed_organisations or new_people or changed_people):
+        return {}  # every record already up to date: nothing to write, audit or bump
     await _give_slugs(connection, Organisation, new_organisations, lambda values: values["name"])
     await _give_slugs(connection, Person, new_people, lambda v: f"{v['given_name']} {v['family_name']}")
     now = utcnow()
+    if connection.dialect.name == "postgresql":
+        # The application's connections plan every execution afresh (db.py: right for its searches);
+        # an executemany runs one INSERT thousands of times, which one generic plan serves.
+        await connection.execute(text("SET LOCAL plan_cache_mode = auto"))
     try:
         # Parents and successors among the new organisations are linked once they all have ids.
         unlinked = [
