@@ -101,9 +101,14 @@ def test_a_large_import_is_written_in_bulk_searchable_with_one_audit_entry_and_o
         office_0 = await session.scalar(select(Organisation).where(Organisation.slug == "bulk-office-0"))
         parent = await session.get(Organisation, office_0.parent_id)
         entry = await session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
-        return found, parent.slug, entry
+        ids = {
+            "helene": results["helene cote"][0][0].id,
+            "office": office_0.id,
+            "bernie": await session.scalar(select(Person.id).where(Person.slug == "bernie-arseneau")),
+        }
+        return found, parent.slug, entry, ids
 
-    found, parent, entry = db.run(check)
+    found, parent, entry, ids = db.run(check)
     assert found("helene cote") == found("h cote") == [("helene-cote-levesque", "bulk-office-1")]
     assert found("marie roy") == [
         ("marie-roy", "bulk-office-2"),
@@ -128,7 +133,12 @@ def test_a_large_import_is_written_in_bulk_searchable_with_one_audit_entry_and_o
     assert entry.changes["organisations created"]["count"] == ORGANISATIONS
     assert entry.changes["people changed"]["fields"] == {"job_title": 1}
     log = main_text(client.get("/manage/audit").text)
-    assert f"Imported the directory: created {PEOPLE - 1} people and {ORGANISATIONS} organisations" in log
+    imported = f"Imported the directory: created {PEOPLE - 1} people and {ORGANISATIONS} organisations"
+    assert imported in log
+    # A record's own history lists the import that made it (and not one that did not touch it).
+    assert imported in main_text(client.get(f"/manage/audit?entity=person&record={ids['helene']}").text)
+    assert imported in main_text(client.get(f"/manage/audit?entity=organisation&record={ids['office']}").text)
+    assert imported not in main_text(client.get(f"/manage/audit?entity=person&record={ids['bernie']}").text)
 
 
 def test_a_row_failing_in_the_middle_of_the_write_leaves_nothing_written(accounts, db, client, monkeypatch):

@@ -295,9 +295,14 @@ def test_preview_writes_nothing_and_confirm_applies_with_audit(accounts, db, cli
     [entry] = entries  # one entry for the whole import, listing what it created and changed
     assert (entry.action, entry.entity_type, entry.actor_user_id is not None) == ("import", "directory", True)
     assert entry.changes == {
-        "organisations created": {"count": 1, "ids": [[treasury.id, treasury.id]]},
-        "people created": {"count": 1, "ids": [[anna.id, anna.id]]},
-        "people changed": {"count": 1, "ids": [[mike.id, mike.id]], "fields": {"job_title": 1}},
+        "organisations created": {"entity": "organisation", "count": 1, "ids": [[treasury.id, treasury.id]]},
+        "people created": {"entity": "person", "count": 1, "ids": [[anna.id, anna.id]]},
+        "people changed": {
+            "entity": "person",
+            "count": 1,
+            "ids": [[mike.id, mike.id]],
+            "fields": {"job_title": 1},
+        },
     }
     log = main_text(client.get("/manage/audit").text)
     assert "Imported the directory: created 1 person and 1 organisation, changed 1 person" in log

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -30,13 +30,12 @@ from ...models import Organisation, Person, organisation_name_term, person_name_
 from ...models.base import name_terms, utcnow
 from ...models.organisations import folded_organisation_names
 from ...models.people import folded_person_names
-from ..audit import Actor, record
+from ..audit import Actor, listed_ids, record
 from ..text import slugify
 from . import duplicates
 from .service import ORGANISATION_FIELDS, PERSON_FIELDS, DirectoryError, clean_aliases, clean_email
 
 ROWS_PER_CHUNK = 5000  # rows prepared per executemany: bounds the memory of the statement's parameters
-IDS_KEPT = 1000  # id ranges listed per list in the audit entry (counts are always complete)
 RELATIONS = ("parent_id", "successor_id")
 
 
@@ -274,36 +273,27 @@ async def _update(
             await connection.execute(insert(terms), terms_rows)
 
 
-def _ranges(ids: Iterable[int]) -> dict[str, Any]:
-    """Ids as a count and ranges of consecutive ids (an import's new ids mostly are), at most IDS_KEPT."""
-    ranges: list[list[int]] = []
-    for id_ in sorted(ids):
-        if ranges and ranges[-1][1] == id_ - 1:
-            ranges[-1][1] = id_
-        else:
-            ranges.append([id_, id_])
-    listed = {"count": sum(last - first + 1 for first, last in ranges), "ids": ranges[:IDS_KEPT]}
-    return listed | ({"more": len(ranges) - IDS_KEPT} if len(ranges) > IDS_KEPT else {})
-
-
 def _audit_changes(new_organisations: Checked, changed_organisations: Checked, new_people: Checked,
                    changed_people: Checked) -> dict[str, Any]:  # fmt: skip
     """What the import's one audit entry lists: ids of what it created, and of what it changed with how
     many records each field changed in (never the values: e-mail addresses are private)."""
     changes = {}
-    for label, rows in (("organisations created", new_organisations), ("people created", new_people)):
+    for label, kind, rows in (
+        ("organisations created", "organisation", new_organisations),
+        ("people created", "person", new_people),
+    ):
         if rows:
-            changes[label] = _ranges(change.id for change, _values in rows)
-    for label, rows, columns in (
-        ("organisations changed", changed_organisations, ORGANISATION_FIELDS),
-        ("people changed", changed_people, PERSON_FIELDS),
+            changes[label] = listed_ids(kind, (change.id for change, _values in rows))
+    for label, kind, rows, columns in (
+        ("organisations changed", "organisation", changed_organisations, ORGANISATION_FIELDS),
+        ("people changed", "person", changed_people, PERSON_FIELDS),
     ):
         if rows:
             counted: dict[str, int] = defaultdict(int)
             for _change, values in rows:
                 for column in values.keys() & set(columns):
                     counted[column] += 1
-            ids = _ranges(change.id for change, _values in rows)
+            ids = listed_ids(kind, (change.id for change, _values in rows))
             changes[label] = ids | {"fields": dict(sorted(counted.items()))}
     return changes
 
