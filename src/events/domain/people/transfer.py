@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -294,9 +295,14 @@ class Plan:
         return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
 
 
+@cache
+def _limit(model: type, name: str) -> int:
+    return model.__table__.c[name].type.length
+
+
 def _too_long(row: Row, model: type, names: tuple[str, ...]) -> str | None:
     for name in names:
-        limit = model.__table__.c[name].type.length
+        limit = _limit(model, name)
         if len(row.values.get(name) or "") > limit:
             return f"The {LABELS.get(name, name.replace('_', ' '))} is longer than {limit} characters."
     return None
