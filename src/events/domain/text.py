@@ -8,11 +8,24 @@ import unicodedata
 from sqlalchemy import or_, select
 
 
+class _CombiningMarks(dict):
+    """A ``str.translate`` table that drops combining marks (accents), filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_DROP_ACCENTS = _CombiningMarks()
+_WORD = re.compile(r"\w+")
+
+
 def fold(text: str) -> str:
     """Lower case without accents or punctuation, for matching: "Société d'État" -> "societe detat"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("'", "").replace("’", "")
-    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
+    bare = text.casefold()
+    if not bare.isascii():  # plain ASCII has nothing to decompose (an import folds each name many times)
+        bare = unicodedata.normalize("NFKD", bare).translate(_DROP_ACCENTS)
+    return " ".join(_WORD.findall(bare.replace("'", "").replace("’", "")))
 
 
 def searchable(text: str) -> str:
@@ -22,7 +35,7 @@ def searchable(text: str) -> str:
     leave the word findable ("assurance").
     """
     words = fold(text).split()
-    split = fold(re.sub(r"['’]", " ", text)).split()
+    split = fold(re.sub(r"['’]", " ", text)).split() if "'" in text or "’" in text else []
     return " ".join(dict.fromkeys(words + split))
 
 

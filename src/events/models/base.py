@@ -34,6 +34,7 @@ __all__ = [
     "SoftDelete",
     "enum_column",
     "name_key",
+    "name_terms",
     "name_terms_table",
     "utcnow",
     "write_name_terms",
@@ -99,6 +100,11 @@ def name_terms_table(name: str, owner: str) -> Table:
     )
 
 
+def name_terms(search_text: str) -> list[str]:
+    """The terms a record is found by in its name-terms table: each folded word, cut to TERM_LENGTH."""
+    return sorted({word[:TERM_LENGTH] for word in search_text.split()})
+
+
 def write_name_terms(connection: Connection, table: Table, record: object) -> None:
     """Keep ``table`` in step with ``record.search_text`` (merged records are not searchable)."""
     state = inspect_state(record)
@@ -109,6 +115,6 @@ def write_name_terms(connection: Connection, table: Table, record: object) -> No
         return
     connection.execute(delete(table).where(owner_id == record.id))
     if record.merged_into_id is None:
-        terms = sorted({word[:TERM_LENGTH] for word in record.search_text.split()})
+        terms = name_terms(record.search_text)
         if terms:
             connection.execute(insert(table), [{owner_id.name: record.id, "term": term} for term in terms])

@@ -62,12 +62,18 @@ class Organisation(BigIntAuditBase):
         return self.acronym or self.name
 
 
+def folded_organisation_names(name: str, acronym: str | None, aliases: list[str] | None) -> dict[str, str]:
+    """The columns an organisation is searched and compared by (a bulk import sets them too)."""
+    words = [name, acronym or "", *(aliases or [])]
+    return {"search_text": searchable(" ".join(words))[:1000], "name_key": name_key(name)[:300]}
+
+
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
 def _fold_organisation_names(_mapper, _connection, organisation: Organisation) -> None:  # noqa: ANN001
-    words = [organisation.name, organisation.acronym or "", *(organisation.aliases or [])]
-    organisation.search_text = searchable(" ".join(words))[:1000]
-    organisation.name_key = name_key(organisation.name)[:300]
+    folded = folded_organisation_names(organisation.name, organisation.acronym, organisation.aliases)
+    for column, value in folded.items():
+        setattr(organisation, column, value)
 
 
 # One row per word of an organisation's name, acronym and aliases (see person_name_term).

@@ -66,13 +66,21 @@ class Person(BigIntAuditBase):
 person_name_term = name_terms_table("person_name_term", "person")
 
 
+def folded_person_names(given_name: str, family_name: str, aliases: list[str] | None) -> dict[str, str]:
+    """The columns a person is searched and compared by, from their names (a bulk import sets them too)."""
+    names = " ".join([given_name, family_name, *(aliases or [])])
+    return {
+        "search_text": searchable(names)[:1000],
+        "family_key": name_key(family_name)[:120],
+        "name_key": name_key(f"{given_name} {family_name}")[:250],
+    }
+
+
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _fold_person_names(_mapper, _connection, person: Person) -> None:  # noqa: ANN001
-    names = " ".join([person.given_name, person.family_name, *(person.aliases or [])])
-    person.search_text = searchable(names)[:1000]
-    person.family_key = name_key(person.family_name)[:120]
-    person.name_key = name_key(f"{person.given_name} {person.family_name}")[:250]
+    for column, value in folded_person_names(person.given_name, person.family_name, person.aliases).items():
+        setattr(person, column, value)
 
 
 @event.listens_for(Person, "after_insert")

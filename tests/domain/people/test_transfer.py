@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from events.app import create_app
 from events.domain.accounts.service import create_user
 from events.domain.audit import COMMAND_LINE
+from events.domain.people import bulk
 from events.domain.people import service as people
 from events.domain.people.transfer import neutralise, restore
 from events.models import AuditEntry, Organisation, OrganisationKind, Person, Role
@@ -282,22 +283,30 @@ def test_preview_writes_nothing_and_confirm_applies_with_audit(accounts, db, cli
         treasury = await session.get(Organisation, anna.organisation_id)
         mike = await session.scalar(select(Person).where(Person.slug == "mike-mckendy"))
         entries = list(await session.scalars(select(AuditEntry).where(AuditEntry.id > before["audit_entry"])))
-        return anna.email, treasury.name, treasury.kind, mike.job_title, entries
+        return anna, treasury, mike, entries
 
-    email, treasury, kind, job_title, entries = db.run(check)
-    assert (email, treasury, kind, job_title) == (
+    anna, treasury, mike, entries = db.run(check)
+    assert (anna.email, treasury.name, treasury.kind, mike.job_title) == (
         "anna.bell@example.org",
         "Treasury Board",
         OrganisationKind.PROVINCIAL,
         "President",
     )
-    assert {(e.action, e.entity_type) for e in entries} >= {
-        ("create", "organisation"),
-        ("create", "person"),
-        ("update", "person"),
+    [entry] = entries  # one entry for the whole import, listing what it created and changed
+    assert (entry.action, entry.entity_type, entry.actor_user_id is not None) == ("import", "directory", True)
+    assert entry.changes == {
+        "organisations created": {"entity": "organisation", "count": 1, "ids": [[treasury.id, treasury.id]]},
+        "people created": {"entity": "person", "count": 1, "ids": [[anna.id, anna.id]]},
+        "people changed": {
+            "entity": "person",
+            "count": 1,
+            "ids": [[mike.id, mike.id]],
+            "fields": {"job_title": 1},
+        },
     }
-    staff_id = {e.actor_user_id for e in entries}
-    assert len(staff_id) == 1 and None not in staff_id
+    log = main_text(client.get("/manage/audit").text)
+    assert "Imported the directory: created 1 person and 1 organisation, changed 1 person" in log
+    assert f"people changed1: #{mike.id} (job title: 1)" in log  # <dt> and <dd> read together
 
 
 def test_rows_match_by_slug_email_and_name_with_the_reason(accounts, db, client):
@@ -497,14 +506,14 @@ def test_a_row_the_service_refuses_while_applying_rolls_the_whole_import_back(
     preview = upload(
         client, ("p.csv", table(["given_name", "family_name"], ["Kim", "Lee"], ["Max", "Refused"]))
     )
-    create_person = people.create_person
+    new_person = bulk.new_person  # the service's rules for a new person, applied to each row
 
-    async def refuse_max(session, actor, **fields):  # noqa: ANN001, ANN202
+    def refuse_max(fields):  # noqa: ANN001, ANN202
         if fields["family_name"] == "Refused":
             raise people.DirectoryError("Refused by the service.")
-        return await create_person(session, actor, **fields)
+        return new_person(fields)
 
-    monkeypatch.setattr(people, "create_person", refuse_max)
+    monkeypatch.setattr(bulk, "new_person", refuse_max)
     before = counts(db)
     response = confirm(client, preview.text)
     assert response.headers["location"] == f"{IMPORT}/{token_of(preview.text)}"

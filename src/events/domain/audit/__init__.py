@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,19 +47,49 @@ def record(
     summary: str | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add an audit entry for ``entity`` (flushed first, so that new rows have their id)."""
+    """Add an audit entry for ``entity`` (flushed first, so that new rows have their id).
+
+    ``entity`` may be a name instead ("directory"), for a change to many records at once.
+    """
     entry = AuditEntry(
         actor_user_id=actor.user_id,
         actor_label=actor.label,
         action=action,
-        entity_type=type(entity).__tablename__,
-        entity_id=getattr(entity, "id", None),
+        entity_type=entity if isinstance(entity, str) else type(entity).__tablename__,
+        entity_id=None if isinstance(entity, str) else getattr(entity, "id", None),
         event_id=event_id,
         summary=_shortened(summary, AuditEntry.__table__.c.summary.type.length),
         changes=changes or {},
     )
     session.add(entry)
     return entry
+
+
+IDS_LISTED = 1000  # ranges of ids kept per list: the entry stays bounded, its count always complete
+
+
+def listed_ids(entity_type: str, ids: Iterable[int]) -> dict[str, Any]:
+    """Many records of one kind in an entry's changes (a bulk write): their count and ranges of consecutive
+    ids, which the log shows and a record's history looks in (``lists_record``)."""
+    ranges: list[list[int]] = []
+    for id_ in sorted(ids):
+        if ranges and ranges[-1][1] == id_ - 1:
+            ranges[-1][1] = id_
+        else:
+            ranges.append([id_, id_])
+    listed = {"entity": entity_type, "count": sum(last - first + 1 for first, last in ranges)}
+    listed["ids"] = ranges[:IDS_LISTED]
+    return listed | ({"more": len(ranges) - IDS_LISTED} if len(ranges) > IDS_LISTED else {})
+
+
+def lists_record(changes: dict[str, Any], entity_type: str, record_id: int) -> bool:
+    """Whether an entry's changes list ``record_id`` among many records (``listed_ids``)."""
+    return any(
+        isinstance(listed, dict)
+        and listed.get("entity") == entity_type
+        and any(first <= record_id <= last for first, last in listed.get("ids", []))
+        for listed in changes.values()
+    )
 
 
 def created_fields(**fields: Any) -> dict[str, Any]:

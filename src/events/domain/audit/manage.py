@@ -7,12 +7,13 @@ from typing import Annotated
 from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ...models import AuditEntry, LearningEvent, User
 from ...web.deps import Db
 from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
+from . import lists_record
 
 PAGE_SIZE = 100
 
@@ -47,7 +48,15 @@ class AuditLog(Controller):
         if user is not None:
             statement = statement.where(AuditEntry.actor_user_id == user)
         if entity and record is not None:  # the history of one record, e.g. a person of the directory
-            statement = statement.where(AuditEntry.entity_type == entity, AuditEntry.entity_id == record)
+            # with the entries of bulk writes (a CSV import) that list it among many: few, read in full
+            bulk = await db.scalars(select(AuditEntry).where(AuditEntry.entity_id.is_(None)))
+            listing = [entry.id for entry in bulk if lists_record(entry.changes, entity, record)]
+            statement = statement.where(
+                or_(
+                    and_(AuditEntry.entity_type == entity, AuditEntry.entity_id == record),
+                    AuditEntry.id.in_(listing),
+                )
+            )
         page = max(page, 1)
         rows = (
             await db.execute(

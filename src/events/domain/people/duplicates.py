@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...models import DuplicateKind, DuplicateStatus, DuplicateSuggestion, Organisation, Person
@@ -27,6 +27,7 @@ ORGANISATION = DuplicateKind.ORGANISATION
 SAME_EMAIL = "Same e-mail address"
 SAME_NAME = "Same name once accents, case and punctuation are ignored"
 SAME_ACRONYM = "Same acronym"
+CHUNK = 10_000  # ids per IN (...) list: both databases cap the parameters of one statement
 
 
 def given_names_agree(first: str, second: str) -> str | None:
@@ -85,14 +86,19 @@ async def _store(
         )
     existing = {(s.first_id, s.second_id): s for s in await session.scalars(existing_query)}
     stale = [s.id for pair, s in existing.items() if s.status == DuplicateStatus.OPEN and pair not in found]
-    if stale:
-        await session.execute(delete(DuplicateSuggestion).where(DuplicateSuggestion.id.in_(stale)))
+    for start in range(0, len(stale), CHUNK):
+        await session.execute(
+            delete(DuplicateSuggestion).where(DuplicateSuggestion.id.in_(stale[start : start + CHUNK]))
+        )
+    new = []
     for pair, reasons in found.items():
         suggestion = existing.get(pair)
         if suggestion is None:
-            session.add(DuplicateSuggestion(kind=kind, first_id=pair[0], second_id=pair[1], reasons=reasons))
+            new.append({"kind": kind, "first_id": pair[0], "second_id": pair[1], "reasons": reasons})
         elif suggestion.status == DuplicateStatus.OPEN and suggestion.reasons != reasons:
             suggestion.reasons = reasons
+    if new:  # one multi-row INSERT (a scan of the whole directory may find thousands)
+        await session.execute(insert(DuplicateSuggestion), new)
     await session.flush()
 
 
@@ -133,15 +139,34 @@ async def suggest_for_organisation(session: AsyncSession, organisation: Organisa
     await _store(session, ORGANISATION, found, {organisation.id})
 
 
-def _pairs_within_groups(rows: Iterable[Any], keys: tuple[str, ...], reasons_of) -> dict:  # noqa: ANN001
+def _groups(rows: Iterable[Any], keys: tuple[str, ...]) -> Iterable[list[Any]]:
+    """The rows that share a value of one of ``keys``."""
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for row in rows:
         for key in keys:
             value = getattr(row, key)
             if value:
                 groups[(key, fold(value) if key == "acronym" else value)].append(row)
+    return groups.values()
+
+
+def _family_groups(people: Iterable[Any]) -> Iterable[list[Any]]:
+    """People of one family name whose given names could agree (``given_names_agree``): those with the same
+    initial, and those without a given name, who agree with anyone. A common family name ("Roy") then
+    costs pairs of the same initial only, not every pair of the family."""
+    families: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for person in people:
+        if person.family_key:
+            given = fold(person.given_name).split()
+            families[person.family_key][given[0][0] if given else ""].append(person)
+    for initials in families.values():
+        anyone = initials.pop("", [])
+        yield from ([anyone + members for members in initials.values()] or [anyone])
+
+
+def _pairs_within_groups(groups: Iterable[list[Any]], reasons_of) -> dict:  # noqa: ANN001
     found = {}
-    for members in groups.values():
+    for members in groups:
         for a, b in combinations(members, 2):
             pair = _pair(a.id, b.id)
             if pair not in found:
@@ -165,12 +190,8 @@ async def rescan(session: AsyncSession) -> int:
             ).where(Person.merged_into_id.is_(None))
         )
     ).all()
-    await _store(
-        session,
-        PERSON,
-        _pairs_within_groups(people, ("email", "family_key", "name_key"), person_reasons),
-        None,
-    )
+    groups = [*_groups(people, ("email", "name_key")), *_family_groups(people)]
+    await _store(session, PERSON, _pairs_within_groups(groups, person_reasons), None)
     organisations = (
         await session.execute(
             select(Organisation.id, Organisation.name_key, Organisation.acronym).where(
@@ -181,7 +202,7 @@ async def rescan(session: AsyncSession) -> int:
     await _store(
         session,
         ORGANISATION,
-        _pairs_within_groups(organisations, ("name_key", "acronym"), organisation_reasons),
+        _pairs_within_groups(_groups(organisations, ("name_key", "acronym")), organisation_reasons),
         None,
     )
     return await open_count(session)

@@ -69,8 +69,9 @@ def clean_aliases(aliases: list[str] | None, *own_names: str | None) -> list[str
     kept = []
     for alias in aliases or []:
         alias = " ".join(alias.split())
-        if alias and fold(alias) not in seen:
-            seen.add(fold(alias))
+        folded = fold(alias)
+        if alias and folded not in seen:
+            seen.add(folded)
             kept.append(alias)
     return kept
 
@@ -255,6 +256,19 @@ async def update_person(session: AsyncSession, actor: Actor, person: Person, **f
         if changes.keys() & {"given_name", "family_name", "email"}:  # what the duplicate review compares
             await duplicates.suggest_for_person(session, person)
     return changes
+
+
+async def import_directory(
+    session: AsyncSession, actor: Actor, *, organisations: list[Any], people: list[Any]
+) -> dict[str, Any]:
+    """Create and change many records at once (a CSV import), in bulk: see ``bulk.py``.
+
+    ``organisations`` and ``people`` are ``bulk.Change`` items; one audit entry lists what was written.
+    Raises DirectoryError (``bulk.RecordRefused`` naming the record) if the rules refuse a record.
+    """
+    from . import bulk  # bulk uses this module's rules (clean_email, ...): imported when first needed
+
+    return await bulk.write(session, actor, organisations=organisations, people=people)
 
 
 # --- finding -------------------------------------------------------------------------------------

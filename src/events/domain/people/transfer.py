@@ -22,6 +22,7 @@ import time
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +32,7 @@ from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -43,7 +44,7 @@ from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import MIB, BadUpload, UploadTooLarge, receive_form
 from ..accounts.auth import actor_of, current_user, staff_only
 from ..audit import Actor
-from . import duplicates, service
+from . import bulk, service
 from .service import DirectoryError, clean_aliases, clean_email
 
 PEOPLE, ORGANISATIONS = "people", "organisations"
@@ -175,7 +176,6 @@ class Row:
     fields: dict[str, Any] = field(default_factory=dict)  # service arguments, or the changed fields
     refs: dict[str, Any] = field(default_factory=dict)  # organisation columns: an Organisation, a Row or None
     shown: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after) for the page
-    record: Any = None  # the record written, once applied
 
     @property
     def label(self) -> str:
@@ -206,6 +206,11 @@ def _column(name: str) -> str:
 
 def read_table(filename: str, data: bytes) -> Table:
     """Parse one uploaded file; raises ImportRefused for a file that cannot be imported at all."""
+    with bulk.paused_gc():
+        return _read_table(filename, data)
+
+
+def _read_table(filename: str, data: bytes) -> Table:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ImportRefused(f"“{filename}” is empty.")
     try:
@@ -279,7 +284,6 @@ class Plan:
     tables: list[Table]
     organisations: list[Row]
     people: list[Row]
-    known_organisations: dict[int, Organisation]
 
     def rows(self, action: str) -> list[Row]:
         return [row for row in [*self.organisations, *self.people] if row.action == action]
@@ -291,9 +295,14 @@ class Plan:
         return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
 
 
+@cache
+def _limit(model: type, name: str) -> int:
+    return model.__table__.c[name].type.length
+
+
 def _too_long(row: Row, model: type, names: tuple[str, ...]) -> str | None:
     for name in names:
-        limit = model.__table__.c[name].type.length
+        limit = _limit(model, name)
         if len(row.values.get(name) or "") > limit:
             return f"The {LABELS.get(name, name.replace('_', ' '))} is longer than {limit} characters."
     return None
@@ -346,11 +355,6 @@ def _node(ref: Any) -> Any:
     if isinstance(ref, Row):
         return ref.target.id if ref.target is not None else ref
     return ref.id if isinstance(ref, Organisation) else None
-
-
-def _record(ref: Any) -> Organisation | None:
-    """The organisation a reference stands for once applied (None for a row not created yet)."""
-    return ref.record if isinstance(ref, Row) else ref
 
 
 def _settle(row: Row, wanted: dict[str, Any], organisations: dict[int, Organisation]) -> None:
@@ -521,10 +525,23 @@ async def _plan_organisations(session: AsyncSession, table: Table | None) -> tup
     return table.rows, finder
 
 
+# A person of the directory as the plan (and the preview) sees them: plain rows load far faster than records.
+KNOWN_PERSON = (
+    Person.id,
+    Person.slug,
+    *(getattr(Person, name) for name in service.PERSON_FIELDS),
+    Person.search_text,
+    Person.family_key,
+    Person.name_key,
+    Person.merged_into_id,
+    func.trim(Person.given_name + " " + Person.family_name).label("full_name"),
+)
+
+
 async def _plan_people(session: AsyncSession, table: Table | None, finder: _Organisations) -> list[Row]:
     if table is None:
         return []
-    everything = list(await session.scalars(select(Person)))
+    everything = (await session.execute(select(*KNOWN_PERSON))).all()
     index = {person.id: person for person in everything}
     by_slug = {person.slug: person for person in everything}
     by_email: dict[str, list[Person]] = defaultdict(list)
@@ -615,84 +632,52 @@ async def _plan_people(session: AsyncSession, table: Table | None, finder: _Orga
 
 async def build_plan(session: AsyncSession, tables: list[Table]) -> Plan:
     """What importing these files would do. Reads only: nothing is written."""
+    with bulk.paused_gc():
+        return await _plan(session, tables)
+
+
+async def _plan(session: AsyncSession, tables: list[Table]) -> Plan:
     tables = sorted(tables, key=lambda table: table.kind != ORGANISATIONS)  # as they are applied
     by_kind = {table.kind: table for table in tables}
     organisations, finder = await _plan_organisations(session, by_kind.get(ORGANISATIONS))
     people = await _plan_people(session, by_kind.get(PEOPLE), finder)
-    return Plan(tables, organisations, people, finder.index)
+    return Plan(tables, organisations, people)
 
 
 # --- applying ---------------------------------------------------------------------------------------
 
 
-def _depth(node: int, graph: dict[int, int | None]) -> int:
-    depth, seen = 0, {node}
-    while (node := graph.get(node)) is not None and node not in seen:
-        seen.add(node)
-        depth += 1
-    return depth
+def _changes(plan: Plan) -> tuple[list[bulk.Change], list[bulk.Change]]:
+    """The plan as the people service's bulk import takes it: what to create, and what changes."""
+    rows = [row for row in [*plan.organisations, *plan.people] if row.action in (CREATE, UPDATE)]
+    changes = {row: bulk.Change({}, record=row.target, source=row) for row in rows}
+
+    def reference(value: Any) -> Any:  # an organisation cell: an id, None, or a new organisation's Change
+        node = _node(value)
+        return changes[node] if isinstance(node, Row) else node
+
+    for row, change in changes.items():
+        change.fields = {k: reference(v) if k.endswith("_id") else v for k, v in row.fields.items()}
+        if row.action == CREATE:
+            change.fields["slug"] = row.values.get("slug") or None
+    return (
+        [changes[row] for row in plan.organisations if row in changes],
+        [changes[row] for row in plan.people if row in changes],
+    )
 
 
 async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> str:
-    """Write the plan through the people service; returns the summary for the person importing.
+    """Write the plan through the people service, in bulk; returns the summary for the person importing.
 
     Raises DirectoryError (naming the line) if the service refuses a row after all: the caller then
     rolls the whole import back.
     """
-    current: Row | None = None
     try:
-        for current in plan.organisations:
-            plain = {k: v for k, v in current.fields.items() if k not in RELATIONS.values()}
-            if current.action == CREATE:
-                # A parent or successor already in the directory (or created above) is linked at once;
-                # one further down the file is linked below.
-                links = {k.removesuffix("_id"): _record(ref) for k, ref in current.refs.items()}
-                current.record = await service.create_organisation(
-                    session, actor, **plain, **links, slug=current.values.get("slug") or None
-                )
-            elif current.action in (UPDATE, SAME):
-                current.record = current.target
-                if plain:
-                    await service.update_organisation(session, actor, current.target, **plain)
-        for relation in RELATIONS.values():
-            pending: dict[Organisation, int | None] = {}
-            for current in plan.organisations:
-                if current.action in (CREATE, UPDATE) and relation in current.refs:
-                    target = _record(current.refs[relation])
-                    if getattr(current.record, relation) != (target.id if target else None):
-                        pending[current.record] = target.id if target else None
-            # Links nearest the top of the final tree first: then no step makes a loop on the way.
-            organisations = [
-                *plan.known_organisations.values(),
-                *(r.record for r in plan.organisations if r.record),
-            ]
-            graph = {o.id: getattr(o, relation) for o in organisations} | {
-                o.id: t for o, t in pending.items()
-            }
-            for organisation, target_id in sorted(
-                pending.items(), key=lambda item: _depth(item[0].id, graph)
-            ):
-                current = next(r for r in plan.organisations if r.record is organisation)
-                await service.update_organisation(session, actor, organisation, **{relation: target_id})
-        for current in plan.people:
-            fields = dict(current.fields)
-            organisation = fields.pop("organisation_id", None)
-            if current.action == CREATE:
-                current.record = await service.create_person(
-                    session,
-                    actor,
-                    **fields,
-                    organisation=_record(organisation),
-                    suggest_duplicates=False,
-                    slug=current.values.get("slug") or None,
-                )
-            elif current.action == UPDATE:
-                if "organisation_id" in current.fields:
-                    fields["organisation_id"] = _record(organisation).id if organisation else None
-                await service.update_person(session, actor, current.target, **fields)
-    except DirectoryError as error:
-        raise DirectoryError(f"Line {current.line} of the {current.kind} file: {error}") from error
-    await duplicates.rescan(session)
+        with bulk.paused_gc():
+            organisations, people = _changes(plan)
+            await service.import_directory(session, actor, organisations=organisations, people=people)
+    except bulk.RecordRefused as error:
+        raise DirectoryError(f"Line {error.source.line} of the {error.source.kind} file: {error}") from error
     return summary(plan)
 
 
