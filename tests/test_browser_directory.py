@@ -29,10 +29,10 @@ def test_results_follow_what_staff_type(accounts, db, client):
         results = page.locator("#results")
         assert "McKendy" in results.inner_text()
         page.locator("#q").press_sequentially("Societe", delay=30)
-        page.wait_for_function("!document.getElementById('results').innerText.includes('McKendy')")
+        page.wait_for_function("() => !document.getElementById('results').innerText.includes('McKendy')")
         assert "Côté, Hélène" in results.inner_text()
         assert "1 person matching “Societe”" in results.inner_text()
         assert "q=Societe" in page.url  # the address follows, so that it can be shared or bookmarked
         page.select_option("#show", "no-talks")
-        page.wait_for_function("location.search.includes('show=no-talks')")
+        page.wait_for_function("() => location.search.includes('show=no-talks')")
         assert "Côté, Hélène" in results.inner_text()

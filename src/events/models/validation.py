@@ -52,6 +52,11 @@ def forbidden_character(text: str, *, multiline: bool = True) -> str | None:
     return f"U+{ord(character):04X} ({name})"
 
 
+def printable(text: str) -> str:
+    """``text`` with each forbidden character replaced by U+FFFD, for pages that show what was refused."""
+    return _FORBIDDEN.sub("\ufffd", text)
+
+
 def check_text(field: str, text: str, max_length: int | None, *, multiline: bool = True) -> None:
     """Raise InvalidText unless ``text`` fits ``max_length`` and holds only allowed characters."""
     if max_length is not None and len(text) > max_length:
@@ -75,26 +80,35 @@ def field_label(column) -> str:  # noqa: ANN001
     return column.info.get("label") or column.name.replace("_", " ")
 
 
+def check_value(column, value: object) -> None:  # noqa: ANN001
+    """Raise InvalidText unless ``value`` fits the column: its length, its characters, its entries."""
+    kind, label = column.type, field_label(column)
+    if isinstance(value, str) and isinstance(kind, String | Text):
+        limit = getattr(kind, "length", None) or column.info.get("max_length")
+        check_text(label, value, limit, multiline=column.info.get("multiline", isinstance(kind, Text)))
+    elif isinstance(value, list) and "max_length" in column.info:  # lists of names (aliases)
+        if len(value) > MAX_LIST_ITEMS:
+            raise InvalidText(label, f"has more than {MAX_LIST_ITEMS} entries.")
+        for item in value:
+            check_text(label, str(item), column.info["max_length"], multiline=False)
+
+
+def check_values(table, values: dict[str, object]) -> None:  # noqa: ANN001
+    """The same checks for rows written in bulk (Core statements do not flush, so nothing else checks)."""
+    for name, value in values.items():
+        if name in table.c:
+            check_value(table.c[name], value)
+
+
 def _check_row(row: object) -> None:
     state = inspect(row)
     for attribute in state.mapper.column_attrs:
         column = attribute.columns[0]
-        kind = column.type
-        if not isinstance(kind, String | Text | JSON):
+        if not isinstance(column.type, String | Text | JSON):
             continue
-        history = state.attrs[attribute.key].history
-        if state.persistent and not history.added:
+        if state.persistent and not state.attrs[attribute.key].history.added:
             continue  # unchanged since it was loaded: checked when it was written
-        value = getattr(row, attribute.key)
-        label = field_label(column)
-        if isinstance(value, str):
-            limit = getattr(kind, "length", None) or column.info.get("max_length")
-            check_text(label, value, limit, multiline=column.info.get("multiline", isinstance(kind, Text)))
-        elif isinstance(value, list) and "max_length" in column.info:  # lists of names (aliases)
-            if len(value) > MAX_LIST_ITEMS:
-                raise InvalidText(label, f"has more than {MAX_LIST_ITEMS} entries.")
-            for item in value:
-                check_text(label, str(item), column.info["max_length"], multiline=False)
+        check_value(column, getattr(row, attribute.key))
 
 
 @event.listens_for(Session, "before_flush")

@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
 from ..config import Settings
+from ..models.validation import printable
 from ..resources import TEMPLATES_DIR
 
 _TYPE_LABELS = {
@@ -96,6 +97,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         paragraphs=paragraphs,
         material_href=material_href,
         material_label=material_label,
+        printable=printable,
     )
     environment.globals.update(
         site_name=settings.site_name,

@@ -30,6 +30,7 @@ from ...models import Organisation, Person, organisation_name_term, person_name_
 from ...models.base import name_terms, utcnow
 from ...models.organisations import folded_organisation_names
 from ...models.people import folded_person_names
+from ...models.validation import InvalidText, check_values
 from ..audit import Actor, listed_ids, record
 from ..text import slugify
 from . import duplicates
@@ -143,16 +144,20 @@ def changed_organisation(organisation: Any, fields: dict[str, Any]) -> dict[str,
     return changes
 
 
-def _checked(changes: list[Change], check_new, check_changed) -> list[tuple[Change, dict[str, Any]]]:  # noqa: ANN001
+def _checked(
+    changes: list[Change], table: Table, check_new, check_changed
+) -> list[tuple[Change, dict[str, Any]]]:  # noqa: ANN001
     checked = []
     for change in changes:
         try:
             if change.record is None:
-                checked.append((change, check_new(change.fields)))
+                values = check_new(change.fields)
             else:
                 change.id = change.record.id
-                checked.append((change, check_changed(change.record, change.fields)))
-        except DirectoryError as error:
+                values = check_changed(change.record, change.fields)
+            check_values(table, values)  # what a flush would check: lengths and characters
+            checked.append((change, values))
+        except (DirectoryError, InvalidText) as error:
             raise RecordRefused(change, str(error)) from error
     return checked
 
@@ -334,8 +339,10 @@ async def write(
 async def _write(
     session: AsyncSession, actor: Actor, organisations: list[Change], people: list[Change]
 ) -> dict[str, Any]:
-    checked_organisations = _checked(organisations, new_organisation, changed_organisation)
-    new_people, changed_people = _split(_checked(people, new_person, changed_person))
+    checked_organisations = _checked(
+        organisations, Organisation.__table__, new_organisation, changed_organisation
+    )
+    new_people, changed_people = _split(_checked(people, Person.__table__, new_person, changed_person))
     connection = await session.connection()
     graph = {
         row.id: (row.parent_id, row.successor_id)

@@ -38,6 +38,7 @@ from sqlalchemy.orm import aliased
 
 from ...models import Organisation, OrganisationKind, Person
 from ...models.base import name_key
+from ...models.validation import forbidden_character
 from ...storage import Storage
 from ...web.csrf import FORM_FIELD, HEADER_NAME, cookie_token, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
@@ -243,8 +244,8 @@ def _read_table(filename: str, data: bytes) -> Table:
             row = Row(kind, line, values)
             if len(cells) > len(header):
                 row.reject(f"It has {len(cells)} cells but the header row has {len(header)} columns.")
-            elif any("\x00" in cell for cell in cells):
-                row.reject("It contains a NUL character, which no field may hold.")
+            elif problem := _forbidden_in(values):
+                row.reject(problem)
             rows.append(row)
     except csv.Error as error:
         raise ImportRefused(
@@ -297,7 +298,16 @@ class Plan:
 
 @cache
 def _limit(model: type, name: str) -> int:
-    return model.__table__.c[name].type.length
+    column = model.__table__.c[name]
+    return column.type.length or column.info["max_length"]
+
+
+def _forbidden_in(values: dict[str, str]) -> str | None:
+    """Why a row's cells cannot be stored as they are (a NUL, a control character, a bidi override)."""
+    for name, value in values.items():
+        if character := forbidden_character(value, multiline=name == "biography"):
+            return f"The {LABELS.get(name, name.replace('_', ' '))} holds a character that is not allowed: {character}."
+    return None
 
 
 def _too_long(row: Row, model: type, names: tuple[str, ...]) -> str | None:
@@ -456,7 +466,7 @@ async def _plan_organisations(session: AsyncSession, table: Table | None) -> tup
             continue
         try:
             _kind(row.values.get("kind", ""))
-            problem = _too_long(row, Organisation, ("name", "acronym", "jurisdiction", "website"))
+            problem = _too_long(row, Organisation, ("slug", "name", "acronym", "jurisdiction", "website"))
         except DirectoryError as error:
             problem = str(error)
         if problem:
@@ -565,7 +575,9 @@ async def _plan_people(session: AsyncSession, table: Table | None, finder: _Orga
             row.reject("The family name is missing.")
             continue
         try:
-            problem = _too_long(row, Person, ("given_name", "family_name", "honorific", "job_title"))
+            problem = _too_long(
+                row, Person, ("slug", "given_name", "family_name", "honorific", "job_title", "biography")
+            )
             email = clean_email(values.get("email"))
             organisation = await finder.find(values.get("organisation", ""))
         except DirectoryError as error:
