@@ -50,8 +50,13 @@ class Snapshot:
         return digest.hexdigest()
 
     def take(self) -> tuple[str, tuple[str, ...]]:
+        # Stored objects and staged files; each process's staging journal lives as long as it does.
         files = tuple(
-            sorted(str(p.relative_to(self.storage)) for p in self.storage.rglob("*") if p.is_file())
+            sorted(
+                str(p.relative_to(self.storage))
+                for p in self.storage.rglob("*")
+                if p.is_file() and not p.name.endswith(".journal")
+            )
         )
         return self.loop.run_until_complete(self._rows()), files
 
