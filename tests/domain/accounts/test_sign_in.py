@@ -6,6 +6,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from events.app import create_app
+from events.domain.accounts.service import FREE_FAILURES_PER_ADDRESS
 from events.models import AuditEntry, EventSession, User
 from tests.conftest import PASSWORD, csrf_token, sign_in
 
@@ -102,7 +103,7 @@ def test_repeated_failures_slow_down_guessing_per_account(accounts, client):
 
 
 def test_repeated_failures_from_one_address_slow_down_every_account(accounts, client):
-    for number in range(5):
+    for number in range(FREE_FAILURES_PER_ADDRESS):
         _attempt(client, f"guess{number}@example.org", "guess")
     response = _attempt(client, accounts.admin, PASSWORD)
     assert response.status_code == 429

@@ -85,3 +85,32 @@ def test_a_success_resets_the_account(accounts, client, db):
         assert _post(client, accounts.staff, "guess", csrf_token(client)).status_code == 401
     assert _post(client, accounts.staff, PASSWORD, csrf_token(client)).status_code == 302
     assert f"account:{accounts.staff}" not in _failures(db)
+
+
+def test_an_office_signing_in_at_once_from_one_address_is_not_held_up(accounts, settings, db):
+    """Each attempt counts against the shared address until its password is checked; the address is
+    allowed enough that colleagues signing in at the same moment all get in."""
+    from events.domain.accounts.service import create_user
+    from events.domain.audit import COMMAND_LINE
+    from events.models import Role
+
+    colleagues = [f"colleague{number}@example.org" for number in range(8)]
+
+    async def make(session, _storage):
+        for email in colleagues:
+            await create_user(session, COMMAND_LINE, email=email, password=PASSWORD, role=Role.ORGANISER)
+
+    db.run(make)
+    with ExitStack() as stack:
+        clients = [stack.enter_context(TestClient(create_app(settings))) for _ in colleagues]
+        tokens = [csrf_token(client) for client in clients]
+        start = threading.Barrier(len(colleagues))
+
+        def sign_in(number: int) -> int:
+            start.wait()
+            return _post(clients[number], colleagues[number], PASSWORD, tokens[number]).status_code
+
+        with ThreadPoolExecutor(len(colleagues)) as pool:
+            statuses = list(pool.map(sign_in, range(len(colleagues))))
+    assert statuses == [302] * len(colleagues)
+    assert _failures(db).get("address:testclient", 0) == 0

@@ -34,7 +34,10 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
 
 MIN_PASSWORD_LENGTH = 10
-FREE_FAILURES = 5  # failed sign-ins allowed before waiting is imposed
+FREE_FAILURES = 5  # failed sign-ins allowed per account before waiting is imposed
+# An address is often a whole office behind one gateway, whose people sign in at the same moments (each
+# attempt counts until its password is checked): it is allowed more before it waits.
+FREE_FAILURES_PER_ADDRESS = 20
 FIRST_WAIT = dt.timedelta(seconds=30)  # doubled with each further failure ...
 LONGEST_WAIT = dt.timedelta(minutes=15)  # ... up to this
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -124,10 +127,10 @@ class SignInResult:
     wait: dt.timedelta | None = None  # how long until the next try is allowed
 
 
-def _wait_after(failures: int) -> dt.timedelta | None:
-    if failures < FREE_FAILURES:
+def _wait_after(failures: int, free: int) -> dt.timedelta | None:
+    if failures < free:
         return None
-    return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
+    return min(FIRST_WAIT * 2 ** (failures - free), LONGEST_WAIT)
 
 
 def _minutes(wait: dt.timedelta) -> str:
@@ -211,7 +214,8 @@ async def _count_attempt(
     if not blocked:
         for throttle in throttles:
             throttle.failures += 1
-            if wait := _wait_after(throttle.failures):
+            free = FREE_FAILURES_PER_ADDRESS if throttle.key.startswith("address:") else FREE_FAILURES
+            if wait := _wait_after(throttle.failures, free):
                 throttle.blocked_until = now + wait
                 longest = max(longest or wait, wait)
     await session.commit()
