@@ -33,24 +33,30 @@ from _server import Install  # noqa: E402
 EVENT = "/events/2003-fredericton-learning-event"
 SEARCHES = ["m", "mck", "snb", "bern", "nuss", "o'b", "service", "city", "todd", "ccra"]
 WARMUP_SECONDS = 30
+STAFF = 12  # people who sign in (with five failures in flight an account waits: one person, one browser)
 
 
 @dataclass
 class Site:
-    """What the traffic reads: addresses found on the demo pages, and the sign-in to use."""
+    """What the traffic reads: addresses found on the demo pages, and the people who sign in."""
 
     install: Install
+    people: list[str] = field(default_factory=list)  # staff accounts, all with the install's password
     pages: list[str] = field(default_factory=list)
     downloads: list[tuple[str, int]] = field(default_factory=list)  # (href, size)
     local: threading.local = field(default_factory=threading.local)
+    signing_in: threading.Lock = field(default_factory=threading.Lock)
 
     def client(self, signed_in: bool = False) -> httpx.Client:
+        """This thread's browser: anonymous, or signed in as one of the staff (once, at first use)."""
         name = "staff" if signed_in else "public"
         client = getattr(self.local, name, None)
         if client is None:
             client = httpx.Client(base_url=self.install.url(""), timeout=30, trust_env=False)
             if signed_in:
-                sign_in(client, self.install)
+                with self.signing_in:  # people sign in one after the other, not 48 at once as one
+                    email = self.people[threading.get_ident() % len(self.people)]
+                    assert sign_in(client, self.install, email).status_code == 302
             setattr(self.local, name, client)
         return client
 
@@ -60,10 +66,10 @@ def csrf_of(client: httpx.Client, path: str) -> str:
     return re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-def sign_in(client: httpx.Client, install: Install) -> httpx.Response:
+def sign_in(client: httpx.Client, install: Install, email: str) -> httpx.Response:
     token = csrf_of(client, "/manage/login")
     return client.post(
-        "/manage/login", data={"email": install.email, "password": install.password, "_csrf_token": token}
+        "/manage/login", data={"email": email, "password": install.password, "_csrf_token": token}
     )
 
 
@@ -118,9 +124,9 @@ def upload(site: Site, rng: random.Random) -> tuple[httpx.Response, set[int]]:
     ), {200}
 
 
-def fresh_sign_in(site: Site, _rng: random.Random) -> tuple[httpx.Response, set[int]]:
+def fresh_sign_in(site: Site, rng: random.Random) -> tuple[httpx.Response, set[int]]:
     with httpx.Client(base_url=site.install.url(""), timeout=30, trust_env=False) as client:
-        response = sign_in(client, site.install)
+        response = sign_in(client, site.install, rng.choice(site.people))
         token = csrf_of(client, "/manage")
         client.post("/manage/logout", data={"_csrf_token": token})  # the session row goes again
         return response, {302}
@@ -189,7 +195,11 @@ def main() -> int:
     works = {kind: work for kind, work, _weight in mix}
     rng = random.Random(8)
     with Install(workers=args.workers, env=env) as install:
-        site = Site(install)
+        site = Site(install, people=[install.email])
+        for number in range(STAFF - 1):
+            email = f"staff{number}@example.org"
+            install.events("create-user", email, "--role", "staff", stdin=install.password + "\n")
+            site.people.append(email)
         discover(site)
         print(f"{len(site.pages)} pages, {len(site.downloads)} downloads; {args.rate:g} req/s for "
               f"{args.seconds:g} s (+{WARMUP_SECONDS} s warm-up) against {args.workers} workers")  # fmt: skip
@@ -236,6 +246,8 @@ def main() -> int:
     peak = max(rss for _t, rss in samples)
     print(f"RSS of the server processes: {start_rss / 1024:.1f} MiB after warm-up, {end_rss / 1024:.1f} MiB "
           f"at the end ({growth:+.1f} %), peak {peak / 1024:.1f} MiB")  # fmt: skip
+    timeline = "  ".join(f"{t / 60:.0f}m {rss / 1024:.0f}" for t, rss in samples if round(t) % 60 < 10)
+    print(f"RSS (MiB) each minute: {timeline}")
     checks = [("0 errors", errors == 0), ("RSS growth under 10 %", growth < 10)]
     for what, passed in checks:
         print(f"{'PASS' if passed else 'FAIL'}  {what}")
