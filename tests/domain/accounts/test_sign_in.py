@@ -134,3 +134,31 @@ def test_signing_in_is_audited(accounts, client, db):
         return list(await session.scalars(select(AuditEntry.action).where(AuditEntry.action == "sign in")))
 
     assert db.run(actions) == ["sign in"]
+
+
+OFF_SITE = (
+    "//evil.example",
+    "https://evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/evil.example",
+    " //evil.example",
+    "%2F%2Fevil.example",
+    "javascript:alert(1)",
+    "evil.example",
+)
+
+
+def test_after_signing_in_nobody_is_sent_to_another_site(accounts, client):
+    for target in OFF_SITE:
+        response = client.post(
+            "/manage/login",
+            data={"email": accounts.organiser, "password": PASSWORD, "_csrf_token": csrf_token(client),
+                  "next": target},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code in (302, 303), target
+        assert response.headers["location"] == "/manage", target
+        client.post("/manage/logout", data={"_csrf_token": csrf_token(client)})

@@ -21,8 +21,18 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never send someone to another site after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths: never send someone to another site after signing in.
+
+    Browsers drop tabs and line breaks inside an address and read a backslash as a slash, so
+    `/\t/evil.example` and `/\\evil.example` lead off-site: refuse any of them outright.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(" " < char != "\x7f" for char in target)
+    ):
         return target
     return "/manage"
 
