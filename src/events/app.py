@@ -29,12 +29,13 @@ from .domain.people.transfer import DirectoryTransfer
 from .resources import STATIC_DIR
 from .storage import create_storage
 from .web.csrf import bound_to_session, csrf_config
-from .web.deps import provide_transaction
+from .web.deps import provide_transaction, remember_status
 from .web.errors import exception_handlers
 from .web.headers import security_headers
 from .web.input import refuse_impossible_input
 from .web.page_cache import PageCache
 from .web.templating import template_config
+from .web.urls import install_url_global
 
 # The session, sign-in and CSRF middlewares' exclude patterns match every public path on purpose.
 warnings.filterwarnings("ignore", message=r"Middleware '\w+' exclude pattern", category=Warning)
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 swept.processes, swept.staged_files, swept.staged_bytes, swept.orphans,
             )  # fmt: skip
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             EventPages,
             PeoplePages,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         on_app_init=[auth.on_app_init],
         before_request=refuse_impossible_input,
+        after_request=remember_status,
         before_send=[security_headers(https=settings.secure_cookies)],
         on_startup=[sweep_staging_at_start],
         on_shutdown=[page_cache.close, storage.close],
@@ -97,3 +99,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         debug=settings.debug,
     )
+    install_url_global(app)
+    return app
