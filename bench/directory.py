@@ -444,7 +444,7 @@ def plan_people(rng: random.Random, count: int, organisations: list[dict]) -> li
 
 
 def unique_slug(base: str, taken: set[str]) -> str:
-    from events.domain.text import slugify
+    from events.text import slugify
 
     root = slugify(base)
     slug, number = root, 2
@@ -465,8 +465,8 @@ async def load_directory(config, args: argparse.Namespace, password: str) -> dic
     """Insert the directory in batches through the ORM models, then time the service paths and a rescan."""
     from sqlalchemy import func, select
 
+    from events.audit import COMMAND_LINE
     from events.domain.accounts.service import create_user
-    from events.domain.audit import COMMAND_LINE
     from events.domain.events import service as events
     from events.domain.people import duplicates
     from events.domain.people import service as people

@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from sqlalchemy import event, func, select  # noqa: E402
 
+from events.audit import COMMAND_LINE  # noqa: E402
 from events.config import Settings  # noqa: E402
 from events.db import migrate, sqlalchemy_config  # noqa: E402
 from events.domain.accounts.service import create_user, sign_in  # noqa: E402
-from events.domain.audit import COMMAND_LINE  # noqa: E402
 from events.domain.people import service, transfer  # noqa: E402
 from events.models import AuditEntry, DuplicateSuggestion, Person, Role, SiteState  # noqa: E402
 

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from events.audit import COMMAND_LINE
 from events.config import Settings
 from events.db import migrate, sqlalchemy_config
 from events.demo import load_demo
-from events.domain.audit import COMMAND_LINE
 from events.domain.materials.service import add_file_material
 from events.models import LearningEvent
 from events.storage import create_storage

@@ -216,8 +216,8 @@ def accounts(demo: Database) -> Accounts:
 
     from sqlalchemy import select
 
+    from events.audit import COMMAND_LINE
     from events.domain.accounts.service import create_user, set_grant
-    from events.domain.audit import COMMAND_LINE
     from events.domain.events.service import create_event
     from events.models import LearningEvent, Role
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, inspect, select, table
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from events.audit import COMMAND_LINE
 from events.config import Settings
 from events.db import sqlalchemy_config
-from events.domain.audit import COMMAND_LINE
 from events.domain.materials import service
 from events.models import Material
 from events.storage import create_storage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events.domain.audit import COMMAND_LINE
+from events.audit import COMMAND_LINE
 from events.domain.people import service as people
 from tests.browser import BASE, browser_page
 from tests.conftest import sign_in

@@ -34,7 +34,7 @@ def upgrade() -> None:
 
 
 def _fill_search_text() -> None:
-    from events.domain.text import fold
+    from events.text import fold
 
     connection = op.get_bind()
     for row in connection.execute(sa.text("SELECT id, name, acronym, aliases FROM organisation")).mappings():

@@ -84,7 +84,7 @@ def _fill_keys_and_terms() -> None:
     """Existing rows get what the models now keep up to date on every write."""
     import json
 
-    from events.domain.text import searchable
+    from events.text import searchable
     from events.models.base import TERM_LENGTH, name_key
 
     def aliases(value) -> list[str]:  # noqa: ANN001

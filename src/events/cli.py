@@ -64,9 +64,9 @@ def demo() -> None:
 
 
 async def _create_user(email: str, password: str, role: str, name: str | None) -> str:
+    from .audit import COMMAND_LINE
     from .db import sqlalchemy_config
     from .domain.accounts.service import create_user
-    from .domain.audit import COMMAND_LINE
     from .models import Role
 
     config = sqlalchemy_config(get_settings())

@@ -9,9 +9,9 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from events.app import create_app
+from events.audit import COMMAND_LINE
 from events.demo import EVENT_SLUG
 from events.demo.large import load_large_event
-from events.domain.audit import COMMAND_LINE
 from events.models import LearningEvent, Material
 from tests.pages import links
 

@@ -7,8 +7,8 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from events.domain.text import fold, searchable, slugify
 from events.models.base import name_key
+from events.text import fold, searchable, slugify
 from events.web.ranges import UnsatisfiableRange, parse_range
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

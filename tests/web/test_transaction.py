@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from litestar import Response, get
 from litestar.testing import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from events.app import create_app
 from events.models import Organisation

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.audit import COMMAND_LINE, Actor
+from ..audit import COMMAND_LINE, Actor
 from ..domain.events import service as events
 from ..domain.materials import service as materials
 from ..domain.people import service as people

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.audit import COMMAND_LINE, Actor
+from ..audit import COMMAND_LINE, Actor
 from ..domain.events import service as events
 from ..domain.materials import service as materials
 from ..domain.people import service as people

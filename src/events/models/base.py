@@ -24,7 +24,7 @@ from sqlalchemy import inspect as inspect_state
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..domain.text import fold
+from ..text import fold
 
 __all__ = [
     "BigIntAuditBase",

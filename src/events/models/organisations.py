@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.text import searchable
+from ..text import searchable
 from .base import BigIntAuditBase, JsonB, enum_column, name_key, name_terms_table, write_name_terms
 
 

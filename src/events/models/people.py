@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.text import searchable
+from ..text import searchable
 from .base import BigIntAuditBase, JsonB, name_key, name_terms_table, write_name_terms
 from .organisations import Organisation
 

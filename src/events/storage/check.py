@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from . import ObjectInfo, Storage
+from .base import ObjectInfo, Storage
 from .staging import Area, Referenced, Swept
 
 ORPHAN_AGE = 3600  # seconds: --repair leaves younger orphans, whose upload may still be committing

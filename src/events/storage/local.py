@@ -11,7 +11,7 @@ from pathlib import Path
 
 import anyio
 
-from . import CHUNK_SIZE, ObjectInfo, StoredObject
+from .base import CHUNK_SIZE, ObjectInfo, StoredObject
 from .staging import Referenced, StagingArea, Swept
 
 _KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{32}")

@@ -6,7 +6,6 @@ import re
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ValidationException
 from litestar.params import Body

@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
+from ..audit import action_label
 from ..config import Settings
 from ..models.validation import printable
 from ..resources import TEMPLATES_DIR
@@ -98,6 +99,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         material_href=material_href,
         material_label=material_label,
         printable=printable,
+        action_label=action_label,
     )
     environment.globals.update(
         site_name=settings.site_name,

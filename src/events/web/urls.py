@@ -26,7 +26,9 @@ class Urls:
             for handler in getattr(route, "route_handlers", ()):
                 if handler.name and handler.name not in self._paths:
                     # A "path" parameter keeps its slashes; any other is one path segment.
-                    safe = {name: "/" if kind == "path" else "" for name, kind in _PARAMETER.findall(route.path)}
+                    safe = {
+                        name: "/" if kind == "path" else "" for name, kind in _PARAMETER.findall(route.path)
+                    }
                     self._paths[handler.name] = (_PARAMETER.sub(r"{\1}", route.path), safe)
 
     def __call__(self, name: str, /, query: dict[str, Any] | None = None, **parameters: Any) -> str:
@@ -37,7 +39,9 @@ class Urls:
             raise NoRouteMatchFoundException(f"No route is named {name!r}") from None
         if safe.keys() != parameters.keys():
             raise NoRouteMatchFoundException(f"Route {name!r} takes {sorted(safe)}, not {sorted(parameters)}")
-        path = template.format_map({key: quote(str(value), safe=safe[key]) for key, value in parameters.items()})
+        path = template.format_map(
+            {key: quote(str(value), safe=safe[key]) for key, value in parameters.items()}
+        )
         if query:
             kept = {key: value for key, value in query.items() if value not in (None, "")}
             if kept:

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from events.audit import COMMAND_LINE
 from events.domain.accounts.service import create_invitation
-from events.domain.audit import COMMAND_LINE
 from events.domain.people import service as people
 from events.models import DuplicateSuggestion, EventSession, Material, Presentation, SpeakerLink, User
 from tests.conftest import csrf_token, sign_in

@@ -90,8 +90,8 @@ def test_a_success_resets_the_account(accounts, client, db):
 def test_an_office_signing_in_at_once_from_one_address_is_not_held_up(accounts, settings, db):
     """Each attempt counts against the shared address until its password is checked; the address is
     allowed enough that colleagues signing in at the same moment all get in."""
+    from events.audit import COMMAND_LINE
     from events.domain.accounts.service import create_user
-    from events.domain.audit import COMMAND_LINE
     from events.models import Role
 
     colleagues = [f"colleague{number}@example.org" for number in range(8)]

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
+from events.audit import COMMAND_LINE
 from events.demo import EVENT_SLUG
-from events.domain.audit import COMMAND_LINE
 from events.domain.events import service as events
 from events.models import EventStatus, LearningEvent, Person
 from tests.pages import assert_in_order, elements, links, main_text, parse, text_of

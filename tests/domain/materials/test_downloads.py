@@ -8,8 +8,8 @@ import hashlib
 import pytest
 from sqlalchemy import select, update
 
+from events.audit import COMMAND_LINE
 from events.demo import EVENT_SLUG
-from events.domain.audit import COMMAND_LINE
 from events.domain.materials import service as materials
 from events.models import LearningEvent, Material, MaterialVersion, Presentation, Visibility
 from tests.pages import links

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select, update
 
 from events.app import create_app
-from events.domain.audit import COMMAND_LINE
+from events.audit import COMMAND_LINE
 from events.domain.materials import service as materials
 from events.models import (
     LearningEvent,

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select, text
 
-from events.domain.audit import COMMAND_LINE
+from events.audit import COMMAND_LINE
 from events.domain.events import service as events
 from events.domain.people import duplicates, search
 from events.domain.people import service as people

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from events.domain.audit import COMMAND_LINE
+from events.audit import COMMAND_LINE
 from events.domain.people import bulk
 from events.domain.people import service as people
 from events.models import (

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from events.domain.audit import COMMAND_LINE
+from events.audit import COMMAND_LINE
 from events.domain.events import service as events
 from events.domain.people import service as people
 from events.models import EventStatus, Organisation, OrganisationKind, Person

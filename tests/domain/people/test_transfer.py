@@ -13,8 +13,8 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from events.app import create_app
+from events.audit import COMMAND_LINE
 from events.domain.accounts.service import create_user
-from events.domain.audit import COMMAND_LINE
 from events.domain.people import bulk
 from events.domain.people import service as people
 from events.domain.people.transfer import neutralise, restore

@@ -21,11 +21,11 @@ from litestar.types import Empty
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
+from ...audit import Actor
 from ...config import Settings
 from ...models import Role, User, UserSession
 from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
 from ...web.errors import is_busy
-from ..audit import Actor
 from .service import granted_event_ids
 
 # Everything outside /manage is public, and so is the sign-in page itself. Sessions are not even

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
     EventGrant,
     LearningEvent,
@@ -27,7 +28,6 @@ from ...models import (
     User,
     UserSession,
 )
-from ..audit import Actor, apply_changes, created_fields, record
 
 _hasher = PasswordHasher()
 # Checked against when the e-mail is unknown, so that both answers take the same time.

@@ -10,10 +10,10 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...audit import Actor
 from ...models import EventGrant, LearningEvent, Role, User, as_id
 from ...web.deps import Db
 from ...web.forms import Form
-from ..audit import Actor
 from .auth import admin_only, current_user
 from .service import AccountError, create_user, set_grant, update_account
 

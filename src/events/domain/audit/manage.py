@@ -9,11 +9,11 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 from sqlalchemy import and_, or_, select
 
+from ...audit import lists_record
 from ...models import AuditEntry, LearningEvent, User
 from ...web.deps import Db
 from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
-from . import lists_record
 
 PAGE_SIZE = 100
 

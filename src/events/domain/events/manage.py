@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from ...audit import Actor
 from ...models import (
     EventSession,
     EventStatus,
@@ -31,7 +32,6 @@ from ...web.forms import Form, form_id, form_text
 from ..accounts import service as accounts
 from ..accounts.auth import actor_of, current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
-from ..audit import Actor
 from ..people import service as people
 from . import service
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
+from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
@@ -19,8 +20,7 @@ from ...models import (
     SpeakerLink,
     Topic,
 )
-from ..audit import Actor, apply_changes, created_fields, record
-from ..text import free_slug, slugify
+from ...text import free_slug, slugify
 
 
 async def create_topic(

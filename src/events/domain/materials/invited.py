@@ -11,10 +11,10 @@ from litestar.response import Template
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from ...audit import Actor
 from ...models import LearningEvent, Material, MaterialVersion, UploadInvitation
 from ...web.deps import Db, SettingsDep, StorageDep
 from ..accounts.service import valid_invitation
-from ..audit import Actor
 from .manage import UPLOAD_OPTIONS, upload_and_answer
 
 NOT_VALID = "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."

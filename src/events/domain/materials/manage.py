@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from ...audit import Actor
 from ...config import Settings
 from ...models import LearningEvent, Material, MaterialKind, MaterialVersion, Presentation, Visibility
 from ...storage import Storage
@@ -32,7 +33,6 @@ from ...web.forms import Form, form_id
 from ...web.uploads import receive_form
 from ..accounts.auth import actor_of, event_access, signed_in
 from ..accounts.service import lock_live_invitation
-from ..audit import Actor
 from ..events.manage import load_event, load_in_event
 from . import service
 from .filetypes import RefusedType, detect_file, sanitise_filename, stored_filename

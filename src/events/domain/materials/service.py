@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
     PUBLIC_STATUSES,
     LearningEvent,
@@ -19,7 +20,6 @@ from ...models import (
 )
 from ...storage import Storage, StoredObject, delete_on_rollback
 from ...web.templating import file_size
-from ..audit import Actor, apply_changes, created_fields, record
 
 # What one upload link may bring in, all its uploads together: a speaker's decks, handouts and a recording.
 LINK_MAX_FILES = 20

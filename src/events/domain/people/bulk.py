@@ -25,14 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ...audit import Actor, listed_ids, record
 from ...db import bump_revision_statement
 from ...models import Organisation, Person, organisation_name_term, person_name_term
 from ...models.base import name_terms, utcnow
 from ...models.organisations import folded_organisation_names
 from ...models.people import folded_person_names
 from ...models.validation import InvalidText, check_values
-from ..audit import Actor, listed_ids, record
-from ..text import slugify
+from ...text import slugify
 from . import duplicates
 from .service import ORGANISATION_FIELDS, PERSON_FIELDS, DirectoryError, clean_aliases, clean_email
 

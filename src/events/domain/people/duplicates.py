@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...audit import Actor, record
 from ...models import DuplicateKind, DuplicateStatus, DuplicateSuggestion, Organisation, Person
-from ..audit import Actor, record
-from ..text import fold
+from ...text import fold
 
 PERSON = DuplicateKind.PERSON
 ORGANISATION = DuplicateKind.ORGANISATION

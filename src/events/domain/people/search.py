@@ -25,7 +25,7 @@ from ...models import (
     person_name_term,
 )
 from ...models.base import TERM_LENGTH
-from ..text import fold
+from ...text import fold
 
 MAX_WORDS = 8
 

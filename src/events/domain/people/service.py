@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Exists, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
@@ -23,8 +24,7 @@ from ...models import (
     as_id,
 )
 from ...models.base import TERM_LENGTH, name_key
-from ..audit import Actor, apply_changes, created_fields, record
-from ..text import fold, free_slug, slugify
+from ...text import fold, free_slug, slugify
 from . import duplicates
 from .search import (
     A_TO_Z,

@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from ...audit import Actor
 from ...models import Organisation, OrganisationKind, Person
 from ...models.base import name_key
 from ...models.validation import forbidden_character
@@ -44,7 +45,6 @@ from ...web.csrf import FORM_FIELD, HEADER_NAME, cookie_token, verify_token
 from ...web.deps import Db, SettingsDep, StorageDep
 from ...web.uploads import MIB, BadUpload, UploadTooLarge, receive_form
 from ..accounts.auth import actor_of, current_user, staff_only
-from ..audit import Actor
 from . import bulk, service
 from .service import DirectoryError, clean_aliases, clean_email
 
