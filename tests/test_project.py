@@ -128,3 +128,34 @@ def test_the_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
     location, status, has_listing, css_status = output.split()
     assert location.startswith(str(target))
     assert (status, has_listing, css_status) == ("200", "True", "200")
+
+
+def _page_routes(data_dir: Path) -> dict[str, set[str]]:
+    """Each page's path (parameters without their types) and the modules of its handlers."""
+    from events.app import create_app
+
+    app = create_app(Settings.from_env({"EVENTS_DATA_DIR": str(data_dir)}))
+    found: dict[str, set[str]] = {}
+    for route in app.routes:
+        if route.path.startswith(("/schema", "/static")):
+            continue
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        for handler in getattr(route, "route_handlers", ()):
+            module = handler.fn.__module__.removeprefix("events.").replace(".", "/") + ".py"
+            found.setdefault(path, set()).add(module)
+    return found
+
+
+def test_the_readme_names_the_module_of_every_page(tmp_path):
+    """A page's code is found from its URL in one guess: README's table says where, for every route."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme.partition("### Where each page's code is")[2].partition("\n## ")[0]
+    rows = {
+        path: module
+        for path, module in re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", table, flags=re.MULTILINE)
+    }
+    routes = _page_routes(tmp_path)
+    assert len(routes) > 40
+    wrong = {path: modules for path, modules in routes.items() if {rows.get(path)} != modules}
+    assert wrong == {}, "README rows to add or fix: " + ", ".join(sorted(wrong))
+    assert rows.keys() <= routes.keys(), f"README names pages that do not exist: {rows.keys() - routes.keys()}"
