@@ -89,7 +89,12 @@ def test_areas_use_only_each_others_services_reads_and_loaders():
         area = module.split(".")[2]
         for target in targets:
             parts = target.split(".")
-            if len(parts) > 3 and parts[1] == "domain" and parts[2] != area and parts[3] not in SHARED_BETWEEN_AREAS:
+            if (
+                len(parts) > 3
+                and parts[1] == "domain"
+                and parts[2] != area
+                and parts[3] not in SHARED_BETWEEN_AREAS
+            ):
                 reaching.append((module, target))
     assert reaching == []
 

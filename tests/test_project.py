@@ -158,4 +158,6 @@ def test_the_readme_names_the_module_of_every_page(tmp_path):
     assert len(routes) > 40
     wrong = {path: modules for path, modules in routes.items() if {rows.get(path)} != modules}
     assert wrong == {}, "README rows to add or fix: " + ", ".join(sorted(wrong))
-    assert rows.keys() <= routes.keys(), f"README names pages that do not exist: {rows.keys() - routes.keys()}"
+    assert rows.keys() <= routes.keys(), (
+        f"README names pages that do not exist: {rows.keys() - routes.keys()}"
+    )

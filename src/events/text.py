@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import or_, select
-
 
 class _CombiningMarks(dict):
     """A ``str.translate`` table that drops combining marks (accents), filled as characters are met."""
@@ -45,18 +43,3 @@ def slugify(text: str, max_length: int = 80) -> str:
     folded = folded.replace("'", "").replace("’", "")
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug[:max_length].rstrip("-") or "item"[:max_length]
-
-
-async def free_slug(session, model, base: str) -> str:  # noqa: ANN001
-    """``base``, or ``base-2``, ``base-3``... whichever no row of ``model`` has yet."""
-    # Most names are new: one lookup in the unique index. Only a taken one reads its numbered siblings
-    # (a LIKE that the indexes cannot answer, which would make a bulk import quadratic if always run).
-    if await session.scalar(select(model.id).where(model.slug == base)) is None:
-        return base
-    taken = set(
-        await session.scalars(select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%"))))
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug

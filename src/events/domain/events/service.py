@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
 from ...audit import Actor, apply_changes, created_fields, record
+from ...db.slugs import free_slug
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
@@ -20,7 +21,7 @@ from ...models import (
     SpeakerLink,
     Topic,
 )
-from ...text import free_slug, slugify
+from ...text import slugify
 
 
 async def create_topic(

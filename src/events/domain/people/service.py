@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ...audit import Actor, apply_changes, created_fields, record
+from ...db.slugs import free_slug
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
@@ -24,7 +25,7 @@ from ...models import (
     as_id,
 )
 from ...models.base import TERM_LENGTH, name_key
-from ...text import fold, free_slug, slugify
+from ...text import fold, slugify
 from . import duplicates
 from .search import (
     A_TO_Z,
