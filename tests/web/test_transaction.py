@@ -4,6 +4,7 @@ caught a refusal and answered with an error page leaves nothing of what it wrote
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.params import FromPath
 from litestar.testing import TestClient
 from sqlalchemy import select
 
@@ -12,8 +13,8 @@ from events.models import Organisation
 from events.web.deps import Db
 
 
-@get("/test-only/write-then-answer/{status:int}", sync_to_thread=False)
-async def write_then_answer(db: Db, status: int) -> Response:
+@get("/test-only/write-then-answer/{status:int}")
+async def write_then_answer(db: Db, status: FromPath[int]) -> Response:
     db.add(Organisation(name=f"Written before answering {status}", slug=f"written-{status}"))
     await db.flush()  # the row exists in the transaction, as after a service's first statement
     return Response(content="answered", status_code=status, media_type="text/plain")
