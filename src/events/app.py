@@ -14,8 +14,8 @@ from litestar.static_files import create_static_files_router
 from .config import Settings, get_settings
 from .db import PublicReads, sqlalchemy_config
 from .domain.accounts.auth import session_auth
-from .domain.accounts.manage import SignInPages
-from .domain.accounts.users import UserAdministration
+from .domain.accounts.manage.sign_in import SignInPages
+from .domain.accounts.manage.users import UserAdministration
 from .domain.audit.manage import AuditLog
 from .domain.events.manage import EventManagement
 from .domain.events.public import EventPages

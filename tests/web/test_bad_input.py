@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from events.models import AuditEntry, EventSession, LearningEvent, Material, Person, Presentation, User
+from events.models import (
+    AuditEntry,
+    EventGrant,
+    EventSession,
+    LearningEvent,
+    Material,
+    Person,
+    Presentation,
+    User,
+)
 from tests.conftest import csrf_token, sign_in
 
 TOO_BIG = str(2**63)
@@ -174,20 +183,28 @@ def test_staff_filters_with_impossible_numbers_answer_400_or_are_ignored(account
         assert response.status_code == status, (path, response.status_code, response.text[:300])
 
 
-def test_grants_with_impossible_event_ids_are_ignored(accounts, client, db):
+def test_grants_with_impossible_event_ids_or_roles_are_refused(accounts, client, db):
     sign_in(client, accounts.admin)
     token = csrf_token(client, "/manage")
 
     async def organiser(session, _storage):
-        return await session.scalar(select(User.id).where(User.email == accounts.organiser))
+        user = await session.scalar(select(User).where(User.email == accounts.organiser))
+        grants = set(await session.scalars(select(EventGrant.event_id).where(EventGrant.user_id == user.id)))
+        return user.id, user.role, grants
 
-    user_id = db.run(organiser)
+    user_id, role, grants = db.run(organiser)
+    for field, value in (("event_x", "²"), ("event_y", TOO_BIG), ("event_z", "-1"), ("role", "emperor")):
+        response = client.post(
+            f"/manage/users/{user_id}",
+            data={"role": "staff", "is_active": "1", f"event_{accounts.other_event_id}": str(accounts.other_event_id),
+                  field: value, "_csrf_token": token},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 400, (field, response.status_code)
+        assert f"“{field}”" in response.text, field
+    assert db.run(organiser) == (user_id, role, grants)  # nothing changed
     response = client.post(
-        f"/manage/users/{user_id}",
-        data={"role": "organiser", "is_active": "1", "event_x": "²", "event_y": TOO_BIG,
-              f"event_{accounts.event_id}": str(accounts.event_id), "_csrf_token": token},
-        follow_redirects=False,
+        "/manage/users",
+        data={"email": "new@example.org", "password": "long enough password", "role": "emperor", "_csrf_token": token},
     )  # fmt: skip
-    assert response.status_code == 302
-    page = client.get(f"/manage/users/{user_id}").text
-    assert "Saved organiser@example.org." in page
+    assert response.status_code == 400 and "“role”" in response.text

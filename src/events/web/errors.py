@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
@@ -19,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..models.validation import InvalidText
+from .urls import url
 
 logger = logging.getLogger("events")
 
@@ -66,7 +66,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == HTTP_401_UNAUTHORIZED and not request.url.path.startswith("/api"):
         # People are sent to sign in, and come back to where they were going.
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/manage/login?next={quote(back)}")
+        return Redirect(url(request, "login", query={"next": back}))
     detail = exc.detail
     if exc.status_code == HTTP_403_FORBIDDEN and "CSRF" in detail:
         detail = CSRF_FAILED

@@ -45,7 +45,8 @@ class Urls:
         if query:
             kept = {key: value for key, value in query.items() if value not in (None, "")}
             if kept:
-                path = f"{path}?{urlencode(kept, doseq=True)}"
+                # Slashes are allowed in a query and kept readable: ?next=/manage/events/3
+                path = f"{path}?{urlencode(kept, doseq=True, safe='/')}"
         return path
 
     def __contains__(self, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from events.app import create_app
-from events.models import Role, User
+from events.audit import COMMAND_LINE
+from events.domain.accounts.service import set_grants
+from events.domain.events.service import create_event
+from events.models import AuditEntry, EventGrant, Role, User
 from tests.conftest import csrf_token, sign_in
 
 
@@ -106,3 +110,44 @@ def test_the_versions_list_says_who_uploaded_each(accounts, client):
     )
     versions = client.get(f"/manage/events/{accounts.event_id}/materials/{material_id}").text
     assert "by organiser@example.org" in versions and "from the command line" in versions
+
+
+def test_grants_are_set_in_one_insert_and_one_delete_with_an_entry_per_event(accounts, db, count_statements):
+    async def make_events(session, _storage):
+        user = await session.scalar(select(User).where(User.email == accounts.organiser))
+        made = [
+            await create_event(session, COMMAND_LINE, title=f"Event {n}", start_date=dt.date(2020, 1, n + 1))
+            for n in range(6)
+        ]
+        return user.id, [event.id for event in made]
+
+    user_id, new_ids = db.run(make_events)
+    wanted = {*new_ids[:4], accounts.other_event_id}  # and no longer accounts.event_id
+
+    async def save(session, _storage):
+        user = await session.get(User, user_id)
+        count_statements.statements.clear()
+        await set_grants(session, COMMAND_LINE, user, wanted | {2**40})  # an id of no event is ignored
+        entries = sorted((e.action, e.event_id) for e in session.new if isinstance(e, AuditEntry))
+        await session.flush()
+        grants = set(await session.scalars(select(EventGrant.event_id).where(EventGrant.user_id == user_id)))
+        return list(count_statements.statements), entries, grants
+
+    statements, entries, grants = db.run(save)
+    writes = [
+        s.split()[0].upper()
+        for s in statements
+        if "event_grant" in s and not s.lstrip().upper().startswith("SELECT")
+    ]
+    assert writes == ["INSERT", "DELETE"], statements
+    assert grants == wanted
+    assert entries == sorted([("grant", event_id) for event_id in wanted] + [("revoke", accounts.event_id)])
+
+    async def save_again(session, _storage):  # nothing to change: no write, no entry
+        count_statements.statements.clear()
+        await set_grants(session, COMMAND_LINE, await session.get(User, user_id), wanted)
+        return list(count_statements.statements), [e for e in session.new if isinstance(e, AuditEntry)]
+
+    statements, entries = db.run(save_again)
+    assert not [s for s in statements if "event_grant" in s and not s.lstrip().upper().startswith("SELECT")]
+    assert entries == []

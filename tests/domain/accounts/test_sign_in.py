@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from argon2 import PasswordHasher
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
@@ -162,3 +167,42 @@ def test_after_signing_in_nobody_is_sent_to_another_site(accounts, client):
         assert response.status_code in (302, 303), target
         assert response.headers["location"] == "/manage", target
         client.post("/manage/logout", data={"_csrf_token": csrf_token(client)})
+
+
+@pytest.mark.parametrize("work", ["verify", "hash"])
+def test_a_slow_password_check_or_hash_holds_up_no_other_request(
+    accounts, client, settings, monkeypatch, work
+):
+    """argon2 runs in a worker thread: while it works, the event loop serves other requests. Here it works
+    until another request has been answered; were it run on the loop, that request could not be."""
+    started, other_answered, answered_meanwhile = threading.Event(), threading.Event(), []
+    original = getattr(PasswordHasher, work)
+
+    def slow(self, *args, **kwargs):
+        started.set()
+        answered_meanwhile.append(other_answered.wait(timeout=60))  # a bound, never reached when right
+        return original(self, *args, **kwargs)
+
+    if work == "hash":
+        sign_in(client, accounts.admin)
+        token = csrf_token(client, "/manage")
+        slow_request = lambda: client.post(  # noqa: E731
+            "/manage/users",
+            data={"email": "new@example.org", "password": "long enough password", "role": "staff",
+                  "_csrf_token": token},
+            follow_redirects=False,
+        )  # fmt: skip
+        expected = 302
+    else:
+        token = csrf_token(client)
+        slow_request = lambda: _attempt(client, accounts.organiser, "wrong password")  # noqa: E731
+        expected = 401
+    monkeypatch.setattr(PasswordHasher, work, slow)
+    with ThreadPoolExecutor(1) as pool:
+        slow_answer = pool.submit(slow_request)
+        assert started.wait(timeout=60)
+        # The same client: the same application on the same event loop, while argon2 works.
+        assert client.get("/events", follow_redirects=False).status_code == 200
+        other_answered.set()
+        assert slow_answer.result().status_code == expected
+    assert answered_meanwhile == [True]

@@ -26,7 +26,7 @@ from ...config import Settings
 from ...models import Role, User, UserSession
 from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
 from ...web.errors import is_busy
-from .service import granted_event_ids
+from .queries import granted_event_ids
 
 # Everything outside /manage is public, and so is the sign-in page itself. Sessions are not even
 # loaded outside /manage and /upload: public pages are the same for everyone, and cached.

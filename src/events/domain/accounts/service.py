@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import anyio
 from advanced_alchemy.operations import OnConflictUpsert
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -102,10 +103,16 @@ async def create_user(
     return user
 
 
-async def update_account(
+async def update_user(
     session: AsyncSession, actor: Actor, user: User, *, role: Role, is_active: bool, display_name: str | None
 ) -> None:
-    """Edit an account. A change of role or of access ends the user's sessions: they sign in again."""
+    """Edit an account. A change of role or of access ends the user's sessions: they sign in again.
+
+    Nobody takes away their own administrator rights or deactivates themselves (an AccountError):
+    the last administrator could lock everyone out.
+    """
+    if user.id == actor.user_id and (role is not Role.ADMIN or not is_active):
+        raise AccountError("You cannot take away your own administrator rights or deactivate yourself.")
     changes = apply_changes(user, role=role, is_active=is_active, display_name=display_name)
     if not changes:
         return
@@ -242,13 +249,43 @@ async def set_grant(
            summary=f"{'Granted' if granted else 'Revoked'} {user.email} on {event.title}")  # fmt: skip
 
 
-async def granted_event_ids(session: AsyncSession, user_id: int) -> frozenset[int]:
-    rows = await session.scalars(select(EventGrant.event_id).where(EventGrant.user_id == user_id))
-    return frozenset(rows)
-
-
-async def count_users(session: AsyncSession) -> int:
-    return await session.scalar(select(func.count()).select_from(User)) or 0
+async def set_grants(session: AsyncSession, actor: Actor, user: User, event_ids: Iterable[int]) -> None:
+    """The user organises exactly the events of ``event_ids`` among those not deleted (grants on
+    deleted events are kept, ids of no event are ignored): one INSERT and one DELETE whatever the number
+    of events, and an audit entry per event granted or revoked."""
+    wanted = set(event_ids)
+    rows = (
+        await session.execute(
+            select(LearningEvent.id, LearningEvent.title, EventGrant.id.is_not(None))
+            .outerjoin(
+                EventGrant, and_(EventGrant.event_id == LearningEvent.id, EventGrant.user_id == user.id)
+            )
+            .where(LearningEvent.deleted_at.is_(None))
+            .order_by(LearningEvent.id)
+        )
+    ).all()
+    granted = [(event_id, title) for event_id, title, has in rows if event_id in wanted and not has]
+    revoked = [(event_id, title) for event_id, title, has in rows if event_id not in wanted and has]
+    if granted:  # an admin saving the same page at the same moment has inserted them: nothing to do
+        await session.execute(
+            OnConflictUpsert.create_upsert_many(
+                EventGrant.__table__,
+                [{"user_id": user.id, "event_id": event_id} for event_id, _ in granted],
+                conflict_columns=["user_id", "event_id"],
+                update_columns=[],
+                dialect_name=session.get_bind().dialect.name,
+                model_type=EventGrant,
+            )
+        )
+    if revoked:
+        await session.execute(
+            delete(EventGrant).where(
+                EventGrant.user_id == user.id, EventGrant.event_id.in_([event_id for event_id, _ in revoked])
+            )
+        )
+    for changed, action, verb in ((granted, "grant", "Granted"), (revoked, "revoke", "Revoked")):
+        for event_id, title in changed:
+            record(session, actor, action, user, event_id=event_id, summary=f"{verb} {user.email} on {title}")
 
 
 # --- upload invitations -----------------------------------------------------------------------------

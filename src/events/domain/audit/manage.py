@@ -1,4 +1,4 @@
-"""The audit log: who did what to which record, and when, with before and after values."""
+"""The audit log: who did what to which record, and when, with before and after values (/manage/audit)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ from typing import Annotated
 from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
-from sqlalchemy import and_, or_, select
 
-from ...audit import lists_record
-from ...models import AuditEntry, LearningEvent, User
 from ...web.deps import Db
 from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
-
-PAGE_SIZE = 100
+from .queries import audit_page
 
 
 class AuditLog(Controller):
@@ -35,51 +31,30 @@ class AuditLog(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         viewer = current_user(request)
-        statement = select(AuditEntry, User.email).outerjoin(User, User.id == AuditEntry.actor_user_id)
-        events_statement = select(LearningEvent.id, LearningEvent.title).order_by(
-            LearningEvent.start_date.desc()
+        found = await audit_page(
+            db,
+            visible_events=None if viewer.is_staff else viewer.event_ids,
+            event=event,
+            user=user,
+            entity=entity,
+            record=record,
+            page=page,
         )
-        if not viewer.is_staff:  # organisers see the history of their own events
-            allowed = viewer.event_ids or frozenset({-1})
-            statement = statement.where(AuditEntry.event_id.in_(allowed))
-            events_statement = events_statement.where(LearningEvent.id.in_(allowed))
-        if event is not None:
-            statement = statement.where(AuditEntry.event_id == event)
-        if user is not None:
-            statement = statement.where(AuditEntry.actor_user_id == user)
-        if entity and record is not None:  # the history of one record, e.g. a person of the directory
-            # with the entries of bulk writes (a CSV import) that list it among many: few, read in full
-            bulk = await db.scalars(select(AuditEntry).where(AuditEntry.entity_id.is_(None)))
-            listing = [entry.id for entry in bulk if lists_record(entry.changes, entity, record)]
-            statement = statement.where(
-                or_(
-                    and_(AuditEntry.entity_type == entity, AuditEntry.entity_id == record),
-                    AuditEntry.id.in_(listing),
-                )
-            )
-        page = max(page, 1)
-        rows = (
-            await db.execute(
-                statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                .limit(PAGE_SIZE + 1)
-                .offset((page - 1) * PAGE_SIZE)
-            )
-        ).all()
-        users = (
-            (await db.execute(select(User.id, User.email).order_by(User.email))).all()
-            if viewer.is_staff
-            else []
-        )
+        selected_record = (entity, record) if entity and record is not None else None
+        filters = {"event": event, "user": user}
+        if selected_record:
+            filters |= {"entity": entity, "record": record}
         return Template(
-            "manage/audit.html",
+            "manage/audit/log.html",
             context={
-                "entries": rows[:PAGE_SIZE],
-                "has_more": len(rows) > PAGE_SIZE,
+                "entries": found.entries,
+                "has_more": found.has_more,
                 "page": page,
-                "events": (await db.execute(events_statement)).all(),
-                "users": users,
+                "filters": filters,
+                "events": found.events,
+                "users": found.users,
                 "selected_event": event,
                 "selected_user": user,
-                "selected_record": (entity, record) if entity and record is not None else None,
+                "selected_record": selected_record,
             },
         )

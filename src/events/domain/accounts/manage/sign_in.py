@@ -1,26 +1,27 @@
-"""Signing in and out, and (for administrators) the users and their event grants."""
+"""Signing in and out: /manage/login and /manage/logout."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
 
-from ...web.csrf import bind_to_session
-from ...web.deps import Db
-from .auth import loaded_session_id
-from .service import end_session, sign_in
+from ....web.csrf import bind_to_session
+from ....web.deps import Db
+from ....web.forms import Form, parse
+from ....web.urls import url
+from ..auth import loaded_session_id
+from ..forms import SignInForm, password
+from ..service import end_session, sign_in
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+LOGIN_TEMPLATE = "manage/accounts/login.html"
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(request: Request, target: str | None) -> str:
     """Only same-site paths: never send someone to another site after signing in.
 
     Browsers drop tabs and line breaks inside an address and read a backslash as a slash, so
@@ -34,7 +35,7 @@ def _safe_next(target: str | None) -> str:
         and all(" " < char != "\x7f" for char in target)
     ):
         return target
-    return "/manage"
+    return url(request, "manage_home")
 
 
 class SignInPages(Controller):
@@ -45,33 +46,30 @@ class SignInPages(Controller):
     async def login_page(
         self,
         request: Request,
-        next: FromQuery[str | None] = None,
-        signed_out: FromQuery[bool] = False,  # noqa: A002
+        next: FromQuery[str | None] = None,  # noqa: A002
+        signed_out: FromQuery[bool] = False,
     ) -> Template | Redirect:
         if (request.scope.get("session") or {}).get("user_id"):  # already signed in
-            return Redirect(_safe_next(next))
+            return Redirect(_safe_next(request, next))
         return Template(
-            "manage/login.html",
-            context={"next": _safe_next(next), "email": "", "error": None, "signed_out": signed_out},
+            LOGIN_TEMPLATE,
+            context={"next": _safe_next(request, next), "email": "", "error": None, "signed_out": signed_out},
         )
 
     @post("/login", name="login_post")
     async def login(self, request: Request, data: Form, db: Db) -> Response:
-        email, target = data.get("email", ""), _safe_next(data.get("next"))
+        form = parse(data, SignInForm)
+        target = _safe_next(request, form.next)
         address = request.client.host if request.client else "unknown"
         result = await sign_in(
-            db,
-            email=email,
-            password=data.get("password", ""),
-            address=address,
-            now=dt.datetime.now(dt.UTC),
+            db, email=form.email, password=password(data), address=address, now=dt.datetime.now(dt.UTC)
         )
         if result.user is None:
             status = HTTP_429_TOO_MANY_REQUESTS if result.wait else HTTP_401_UNAUTHORIZED
             headers = {"Retry-After": str(int(result.wait.total_seconds()))} if result.wait else None
             return Template(
-                "manage/login.html",
-                context={"next": target, "email": email, "error": result.message},
+                LOGIN_TEMPLATE,
+                context={"next": target, "email": form.email, "error": result.message},
                 status_code=status,
                 headers=headers,
             )
@@ -87,4 +85,4 @@ class SignInPages(Controller):
         # person is still signed in, knowingly, rather than told "signed out" with a live session.
         await end_session(db, loaded_session_id(request))
         request.clear_session()
-        return Redirect("/manage/login?signed_out=1")
+        return Redirect(url(request, "login", query={"signed_out": 1}))

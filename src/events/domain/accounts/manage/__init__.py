@@ -1,0 +1,1 @@
+"""Accounts' management pages: signing in and out (sign_in.py), users and their grants (users.py)."""
