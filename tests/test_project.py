@@ -90,7 +90,7 @@ def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "events/templates/base.html",
-        "events/templates/public/event.html",
+        "events/templates/public/events/event.html",
         "events/static/site.css",
         "events/migrations/env.py",
         "events/migrations/versions/0001_initial_schema.py",

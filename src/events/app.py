@@ -17,7 +17,7 @@ from .domain.accounts.auth import session_auth
 from .domain.accounts.manage.sign_in import SignInPages
 from .domain.accounts.manage.users import UserAdministration
 from .domain.audit.manage import AuditLog
-from .domain.events.manage import EventManagement
+from .domain.events.manage import CONTROLLERS as EVENT_MANAGEMENT
 from .domain.events.public import EventPages
 from .domain.materials.invited import InvitedUpload
 from .domain.materials.manage import MaterialManagement
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeoplePages,
             download,
             SignInPages,
-            EventManagement,
+            *EVENT_MANAGEMENT,
             DirectoryManagement,
             DirectoryTransfer,
             MaterialManagement,

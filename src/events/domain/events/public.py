@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
-from . import service
-from .listing import event_listing
+from . import public_queries as queries
 
 
 class EventPages(Controller):
@@ -21,17 +20,17 @@ class EventPages(Controller):
     async def home(self, request: Request, page_cache: PageCacheDep) -> Response:
         def render(db_session: Session) -> str:
             today = dt.datetime.now(dt.UTC).date()
-            upcoming = service.public_events(db_session, upcoming_from=today)
-            recent = service.public_events(db_session, before=today, limit=10)
-            return render_page(request, "public/home.html", upcoming=upcoming, recent=recent)
+            upcoming = queries.public_events(db_session, upcoming_from=today)
+            recent = queries.public_events(db_session, before=today, limit=10)
+            return render_page(request, "public/events/home.html", upcoming=upcoming, recent=recent)
 
         return await page_cache.respond(request, render)
 
     @public_page("/events", name="events")
     async def index(self, request: Request, page_cache: PageCacheDep) -> Response:
         def render(db_session: Session) -> str:
-            events = service.public_events(db_session)
-            return render_page(request, "public/events.html", events=events)
+            events = queries.public_events(db_session)
+            return render_page(request, "public/events/events.html", events=events)
 
         return await page_cache.respond(request, render)
 
@@ -47,10 +46,10 @@ class EventPages(Controller):
         self, request: Request, slug: str, page_cache: PageCache, *, print_view: bool
     ) -> Response:
         def render(db_session: Session) -> str:
-            listing = event_listing(db_session, slug, dt.datetime.now(dt.UTC))
+            listing = queries.event_listing(db_session, slug, dt.datetime.now(dt.UTC))
             if listing is None:
                 raise NotFoundException(f"No published event is called {slug!r}.")
-            return render_page(request, "public/event.html", listing=listing, print_view=print_view)
+            return render_page(request, "public/events/event.html", listing=listing, print_view=print_view)
 
         return await page_cache.respond(request, render)
 
@@ -62,10 +61,10 @@ class EventPages(Controller):
         page_cache: PageCacheDep,
     ) -> Response:
         def render(db_session: Session) -> str:
-            found = service.topic_by_slug(db_session, slug)
+            found = queries.topic_by_slug(db_session, slug)
             if found is None:
                 raise NotFoundException(f"No topic is called {slug!r}.")
             topic, events = found
-            return render_page(request, "public/topic.html", topic=topic, events=events)
+            return render_page(request, "public/events/topic.html", topic=topic, events=events)
 
         return await page_cache.respond(request, render)

@@ -1,4 +1,4 @@
-"""Events: every write of the area (each with its audit entry) and the reads of the public pages."""
+"""Events: every write of the area, each with its audit entry (reads are in queries.py and public_queries.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, selectinload
 
 from ...audit import Actor, apply_changes, created_fields, record
 from ...db.slugs import free_slug
 from ...models import (
-    PUBLIC_STATUSES,
     EventSession,
     EventStatus,
     LearningEvent,
@@ -321,50 +319,3 @@ async def remove_speaker(
            changes={"person_id": {"before": link.person_id, "after": None}})  # fmt: skip
     await session.delete(link)
     await session.flush()
-
-
-# --- public reads ---------------------------------------------------------------------------------
-
-
-def public_events_query():  # noqa: ANN201
-    """Events the public may see: published or archived, not deleted."""
-    return select(LearningEvent).where(
-        LearningEvent.status.in_(PUBLIC_STATUSES), LearningEvent.deleted_at.is_(None)
-    )
-
-
-def public_events(
-    session: Session,
-    *,
-    upcoming_from: dt.date | None = None,
-    before: dt.date | None = None,
-    limit: int | None = None,
-) -> list[LearningEvent]:
-    """Published events: newest first, or soonest first for the upcoming ones."""
-    statement = public_events_query().options(selectinload(LearningEvent.topics)).limit(limit)
-    if upcoming_from is not None:
-        ends = func.coalesce(LearningEvent.end_date, LearningEvent.start_date)
-        statement = statement.where(ends >= upcoming_from).order_by(
-            LearningEvent.start_date, LearningEvent.id
-        )
-    else:
-        if before is not None:
-            statement = statement.where(
-                func.coalesce(LearningEvent.end_date, LearningEvent.start_date) < before
-            )
-        statement = statement.order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
-    return list((session.scalars(statement)).all())
-
-
-def topic_by_slug(session: Session, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
-    topic = session.scalar(select(Topic).where(Topic.slug == slug))
-    if topic is None:
-        return None
-    events = (
-        session.scalars(
-            public_events_query()
-            .where(LearningEvent.topics.any(Topic.id == topic.id))
-            .order_by(LearningEvent.start_date.desc())
-        )
-    ).all()
-    return topic, list(events)

@@ -1,6 +1,6 @@
-"""The public event page's read model: plain objects loaded with a fixed number of statements.
+"""The synchronous reads of the public pages (run in a worker thread by the page cache).
 
-This page is the archive's busiest, and most of its cost was the ORM building several hundred
+The event page is the archive's busiest, and most of its cost was the ORM building several hundred
 objects per render; the presentations, their speakers and their files are read here as plain rows
 instead. The objects keep the ORM's attribute names, so the same template macros show both.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ...models import (
+    PUBLIC_STATUSES,
     EventSession,
     LearningEvent,
     Material,
@@ -26,7 +27,50 @@ from ...models import (
     Topic,
 )
 from ...models.events import event_topic
-from .service import public_events_query
+
+
+def public_events_query():  # noqa: ANN201
+    """Events the public may see: published or archived, not deleted."""
+    return select(LearningEvent).where(
+        LearningEvent.status.in_(PUBLIC_STATUSES), LearningEvent.deleted_at.is_(None)
+    )
+
+
+def public_events(
+    session: Session,
+    *,
+    upcoming_from: dt.date | None = None,
+    before: dt.date | None = None,
+    limit: int | None = None,
+) -> list[LearningEvent]:
+    """Published events: newest first, or soonest first for the upcoming ones."""
+    statement = public_events_query().options(selectinload(LearningEvent.topics)).limit(limit)
+    if upcoming_from is not None:
+        ends = func.coalesce(LearningEvent.end_date, LearningEvent.start_date)
+        statement = statement.where(ends >= upcoming_from).order_by(
+            LearningEvent.start_date, LearningEvent.id
+        )
+    else:
+        if before is not None:
+            statement = statement.where(
+                func.coalesce(LearningEvent.end_date, LearningEvent.start_date) < before
+            )
+        statement = statement.order_by(LearningEvent.start_date.desc(), LearningEvent.id.desc())
+    return list((session.scalars(statement)).all())
+
+
+def topic_by_slug(session: Session, slug: str) -> tuple[Topic, list[LearningEvent]] | None:
+    topic = session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None:
+        return None
+    events = (
+        session.scalars(
+            public_events_query()
+            .where(LearningEvent.topics.any(Topic.id == topic.id))
+            .order_by(LearningEvent.start_date.desc())
+        )
+    ).all()
+    return topic, list(events)
 
 
 @dataclass(slots=True)

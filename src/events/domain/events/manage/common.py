@@ -1,0 +1,51 @@
+"""What the events area's management controllers share: moving and deleting entries, organisations typed
+by name, and where to go back to."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ....audit import Actor
+from ....models import EventSession, Organisation, Presentation
+from ....web.urls import url
+from ...accounts.auth import actor_of
+from ...people import service as people
+from .. import service
+
+
+def back_to_event(request: Request, event_id: int, anchor: str = "") -> Redirect:
+    """To the event's management page, at `anchor` (a section's or entry's id)."""
+    return Redirect(url(request, "manage_event", event_id=event_id) + (f"#{anchor}" if anchor else ""))
+
+
+def anchor(item: EventSession | Presentation) -> str:
+    return f"{'session' if isinstance(item, EventSession) else 'presentation'}-{item.id}"
+
+
+async def move(request: Request, db: AsyncSession, item: EventSession | Presentation, step: int) -> Redirect:
+    await service.move(db, actor_of(request), item, event_id=item.event_id, step=step)
+    return back_to_event(request, item.event_id, anchor(item))
+
+
+async def set_deleted(
+    request: Request, db: AsyncSession, item: EventSession | Presentation, *, deleted: bool
+) -> Redirect:
+    """Soft delete or restore a session or presentation; either can be undone from the event's page."""
+    await service.set_deleted(db, actor_of(request), item, event_id=item.event_id, deleted=deleted)
+    if deleted:
+        flash(request, f"Deleted “{item.title}”. You can restore it below.", category="success")
+        return back_to_event(request, item.event_id, "deleted")
+    flash(request, f"Restored “{item.title}”.", category="success")
+    return back_to_event(request, item.event_id, anchor(item))
+
+
+async def organisation_named(db: AsyncSession, value: str | None, actor: Actor) -> Organisation | None:
+    """An organisation picked by id, or typed by name or acronym (created if it is new)."""
+    if not value:
+        return None
+    return await people.organisation_named(db, value) or await people.create_organisation(
+        db, actor, name=value
+    )
