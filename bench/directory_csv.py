@@ -107,8 +107,12 @@ async def _write_until_stopped(settings: Settings, ready, stop) -> list[tuple[st
         for what, work in (("sign-in", signs_in), ("directory edit", edits)):
             started, clock = time.time(), time.perf_counter()
             try:
-                async with sessions() as session, session.begin():
+                # As a request does: the work, then one commit. Not inside session.begin(): sign_in
+                # commits its throttle count itself, which would end that block's transaction early
+                # (every sign-in failed when the block closed, and the account was throttled).
+                async with sessions() as session:
                     await work(session)
+                    await session.commit()
                 outcome = "ok"
             except Exception as error:  # noqa: BLE001 - what the writer saw is the figure
                 outcome = f"{type(error).__name__}: {str(error).splitlines()[0][:80]}"

@@ -12,9 +12,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,6 +20,9 @@ import urllib.request
 from pathlib import Path
 
 from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import Server  # noqa: E402
 
 from events.audit import COMMAND_LINE
 from events.config import Settings
@@ -33,19 +33,6 @@ from events.models import LearningEvent
 from events.storage import create_storage
 
 MIB = 1024 * 1024
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def load(settings: Settings, size: int) -> int:
@@ -89,50 +76,29 @@ def download(url: str, headers: dict[str, str] | None = None) -> tuple[int, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="events-bench-download-"))
     env = {**os.environ, "EVENTS_DATA_DIR": str(folder), "EVENTS_SECRET_KEY": "bench"}
     env.pop("EVENTS_DATABASE_URL", None)
     env.pop("EVENTS_STORAGE_DIR", None)
     settings = Settings.from_env(env)
-    server = None
+    server = Server(env, workers=1, port=args.port)
     try:
         migrate(settings)
         print(f"storing a {args.size_mib} MiB material ...", flush=True)
         material_id = asyncio.run(load(settings, args.size_mib * MIB))
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "events.app:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}/materials/{material_id}/recording.mp4"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        server.start()
+        url = server.url(f"/materials/{material_id}/recording.mp4")
         download(url, {"Range": "bytes=0-1048575"})  # warm up the code path
-        before = rss_kib(server.pid)
+        before = server.rss_kib()
         peak = before
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, rss_kib(server.pid))
+                peak = max(peak, server.rss_kib())
                 time.sleep(0.02)
 
         sampler = threading.Thread(target=sample)
@@ -153,9 +119,7 @@ def main() -> None:
             f"server RSS before {before / 1024:7.1f} MiB, peak during {peak / 1024:7.1f} MiB, growth {(peak - before) / 1024:5.1f} MiB"
         )
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
+        server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -14,23 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import re
 import signal
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-UVICORN = PROJECT_DIR / ".venv" / "bin" / "uvicorn"
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import Server  # noqa: E402
+from _wrk import run_wrk  # noqa: E402
+
 LARGE = {"slug": "large-event", "presentations": 60, "speakers": 80}
 SMALL = {"slug": "small-event", "presentations": 6, "speakers": 8}
 TARGET_CACHE_ON, TARGET_CACHE_OFF = 0.15, 0.015  # fractions of the ceiling's requests per second
@@ -123,85 +118,18 @@ def count_statements(env: dict[str, str]) -> tuple[dict[str, int], bytes]:
     return counts, page
 
 
-def start_server(target: str, env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    command = [
-        str(UVICORN), target, "--factory", "--host", HOST, "--port", str(port),
-        "--workers", str(workers), "--no-access-log", "--log-level", "warning",
-    ]  # fmt: skip
-    # A new session puts uvicorn and its workers in one process group, stopped together.
-    return subprocess.Popen(command, cwd=PROJECT_DIR, env={**os.environ, **env}, start_new_session=True)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 30) -> bytes:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read()
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU time of every live process in a process group (the server and its workers)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def run_wrk(url: str, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
-    problems = re.findall(r"^\s*(Non-2xx or 3xx responses: \d+|Socket errors: .*)$", output, re.M)
-    return {
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
-        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
-        "problems": "; ".join(problems),
-    }
-
-
 def bench_scenario(name: str, target: str, env: dict, page: bytes, args: argparse.Namespace) -> dict:
-    url = f"http://{HOST}:{args.port}/events/{LARGE['slug']}"
+    path = f"/events/{LARGE['slug']}"
     print(f"[{name}] starting {target} ...", file=sys.stderr, flush=True)
-    process = start_server(target, env, args.port, args.workers)
-    try:
-        served = wait_ready(url, process)
+    with Server(env, workers=args.workers, port=args.port, app=target) as server:
+        served = server.start(path)
         if served != page:
             print(f"[{name}] WARNING: served page differs from the in-process page", file=sys.stderr)
         if args.warmup:
-            run_wrk(url, args.warmup, args.connections)
-        cpu_before = group_cpu_seconds(process.pid)
-        result = run_wrk(url, args.seconds, args.connections)
-        result["cpu_ms"] = 1000 * (group_cpu_seconds(process.pid) - cpu_before) / max(result["requests"], 1)
-    finally:
-        stop_server(process)
+            run_wrk(server.url(path), args.warmup, args.connections)
+        cpu_before = server.cpu_seconds()
+        result = run_wrk(server.url(path), args.seconds, args.connections)
+        result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu_before) / max(result["requests"], 1)
     return {"name": name, **result}
 
 
@@ -259,7 +187,7 @@ def main() -> None:
         page_file.write_bytes(page)
 
         app = "events.app:create_app"
-        ceiling_env = {"BENCH_CEILING_HTML": str(page_file), "PYTHONPATH": str(BENCH_DIR)}
+        ceiling_env = {"BENCH_CEILING_HTML": str(page_file)}
         results = [
             bench_scenario("ceiling", "_ceiling_app:create_app", ceiling_env, page, args),
             bench_scenario("cache on", app, app_environment(data_dir, args.postgres, "on"), page, args),

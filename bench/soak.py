@@ -5,7 +5,8 @@
 Serves a fresh install (migrations, the demo event, an admin; see _server.py) with uvicorn, then sends
 requests at a fixed rate (open loop: a slow answer does not slow the arrivals), drawn from this mix:
 browsing public pages, conditional GETs, downloads with byte ranges, directory searches (public and
-staff), small PDF uploads, sign-ins and management pages. Prints, per kind of request and overall, the
+staff), small PDF uploads (new versions of five documents made at the start, so that the event page
+keeps its size), sign-ins and management pages. Prints, per kind of request and overall, the
 count, errors (an unexpected status or a failed connection), p50 and p99 latency, and the servers' RSS
 after the warm-up and at the end. Targets: 0 errors, RSS growth under 10 %.
 """
@@ -34,6 +35,9 @@ EVENT = "/events/2003-fredericton-learning-event"
 SEARCHES = ["m", "mck", "snb", "bern", "nuss", "o'b", "service", "city", "todd", "ccra"]
 WARMUP_SECONDS = 30
 STAFF = 12  # people who sign in (with five failures in flight an account waits: one person, one browser)
+TARGETS = (
+    5  # documents made at the start, which the uploads give new versions (the event page keeps its size)
+)
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Site:
     people: list[str] = field(default_factory=list)  # staff accounts, all with the install's password
     pages: list[str] = field(default_factory=list)
     downloads: list[tuple[str, int]] = field(default_factory=list)  # (href, size)
+    targets: list[int] = field(default_factory=list)  # ids of the documents the uploads add versions to
     local: threading.local = field(default_factory=threading.local)
     signing_in: threading.Lock = field(default_factory=threading.Lock)
 
@@ -114,14 +119,35 @@ def staff_search(site: Site, rng: random.Random) -> tuple[httpx.Response, set[in
     return site.client(signed_in=True).get("/manage/people", params={"q": rng.choice(SEARCHES)}), {200}
 
 
+def pdf(rng: random.Random) -> bytes:
+    return b"%PDF-1.4\n" + rng.randbytes(64 * 1024) + b"\n%%EOF\n"
+
+
 def upload(site: Site, rng: random.Random) -> tuple[httpx.Response, set[int]]:
+    """A new version of one of the target documents: an upload that does not make the event page grow."""
     client = site.client(signed_in=True)
-    body = b"%PDF-1.4\n" + rng.randbytes(64 * 1024) + b"\n%%EOF\n"
     return client.post(
-        "/manage/events/1/materials",
-        files={"files": (f"soak-{rng.randrange(10**6)}.pdf", body, "application/pdf")},
+        f"/manage/events/1/materials/{rng.choice(site.targets)}/versions",
+        files={"files": (f"soak-{rng.randrange(10**6)}.pdf", pdf(rng), "application/pdf")},
         headers={"Accept": "application/json", "x-csrftoken": client.cookies["events_csrf"]},
     ), {200}
+
+
+def make_targets(site: Site) -> None:
+    """The documents the uploads give new versions to, added to the demo event after the discovery."""
+    client, rng = site.client(signed_in=True), random.Random(5)
+    documents = re.compile(r'href="/manage/events/1/materials/(\d+)"')
+    before = set(documents.findall(client.get("/manage/events/1").text))
+    for number in range(TARGETS):
+        response = client.post(
+            "/manage/events/1/materials",
+            files={"files": (f"soak-target-{number}.pdf", pdf(rng), "application/pdf")},
+            headers={"Accept": "application/json", "x-csrftoken": client.cookies["events_csrf"]},
+        )
+        assert response.status_code == 200, response.text
+    made = set(documents.findall(client.get("/manage/events/1").text)) - before
+    assert len(made) == TARGETS, made
+    site.targets = sorted(int(found) for found in made)
 
 
 def fresh_sign_in(site: Site, rng: random.Random) -> tuple[httpx.Response, set[int]]:
@@ -185,6 +211,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--rate", type=float, default=20, help="requests per second")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--postgres", help="an EMPTY PostgreSQL database URL (postgresql+asyncpg://...)")
     parser.add_argument("--only", help="comma-separated kinds of request to send (default: the whole mix)")
     args = parser.parse_args()
@@ -194,13 +221,14 @@ def main() -> int:
     weights = [weight for _kind, _work, weight in mix]
     works = {kind: work for kind, work, _weight in mix}
     rng = random.Random(8)
-    with Install(workers=args.workers, env=env) as install:
+    with Install(workers=args.workers, env=env, port=args.port) as install:
         site = Site(install, people=[install.email])
         for number in range(STAFF - 1):
             email = f"staff{number}@example.org"
             install.events("create-user", email, "--role", "staff", stdin=install.password + "\n")
             site.people.append(email)
         discover(site)
+        make_targets(site)
         print(f"{len(site.pages)} pages, {len(site.downloads)} downloads; {args.rate:g} req/s for "
               f"{args.seconds:g} s (+{WARMUP_SECONDS} s warm-up) against {args.workers} workers")  # fmt: skip
         results, warmup = Results(), Results()

@@ -21,11 +21,8 @@ import http.cookiejar
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,93 +33,17 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import DIRECT, HOST, Install, Server, cpu_seconds, rss_kib  # noqa: E402
+
 MIB = 1024 * 1024
-HOST = "127.0.0.1"  # loopback only
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-EVENTS = Path(sys.executable).parent / "events"  # the project's command, beside this interpreter
 EVENT_ID = 1  # the demo event (published, so its documents have public download URLs)
-EMAIL = "bench@example.org"
+EMAIL = "bench@example.org"  # the install's admin (_server.Install)
 BOUNDARY = "bench-upload-boundary-5f0c7d2e"
 PDF_HEAD = b"%PDF-1.4\n"  # what filetypes.detect_file looks for; the rest of the file is random bytes
 SEND_BLOCK = MIB  # the client sends the body 1 MiB at a time
 TARGET_GROWTH_MIB = 20
 Check = tuple[str, bool, str]  # what is checked, whether it passed, the figure
-# No proxy from the environment: every request goes straight to the loopback server.
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def group_pids(pgid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if (
-                entry.name.isdigit()
-                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid
-            ):
-                pids.append(int(entry.name))
-        except (OSError, IndexError):
-            continue
-    return pids
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "uvicorn", target, "--factory", "--workers", "1", "--host", HOST,
-        "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    # A new session puts uvicorn in its own process group, stopped as a whole.
-    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, start_new_session=True)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def wait_ready(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            DIRECT.open(f"http://{HOST}:{port}/", timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # 404 or 405: the server answers
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer within {timeout} s")
-
-
-def events_command(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    done = subprocess.run([str(EVENTS), *args], env=env, input=stdin, capture_output=True, text=True)
-    if done.returncode:
-        raise RuntimeError(f"events {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
 class Body:
@@ -264,17 +185,11 @@ def describe(label: str, body: Body, result: dict) -> str:
     )
 
 
-def bench_real_route(env: dict[str, str], args: argparse.Namespace, storage: Path) -> list[Check]:
-    password = secrets.token_urlsafe(16)
-    events_command(env, "db", "upgrade")
-    events_command(env, "demo")
-    events_command(env, "create-user", EMAIL, "--role", "admin", stdin=password + "\n")
-    print(f"data folder {env['EVENTS_DATA_DIR']}: events db upgrade, demo, create-user {EMAIL} --role admin")
-    port = free_port()
-    server = start_server("events.app:create_app", port, env)
-    try:
-        wait_ready(port, server)
-        processes = group_pids(server.pid)
+def bench_real_route(env: dict[str, str], args: argparse.Namespace) -> list[Check]:
+    with Install(workers=1, env=env) as server:
+        print(f"data folder {server.folder}: events db upgrade, demo, create-user {EMAIL} --role admin")
+        port, password, storage = server.port, server.password, server.folder / "files"
+        processes = server.pids()
         print(
             f"server: uvicorn events.app:create_app --factory --workers 1 on {HOST}:{port}, "
             f"EVENTS_MAX_UPLOAD_MB={env['EVENTS_MAX_UPLOAD_MB']}; {len(processes)} process(es), "
@@ -319,17 +234,14 @@ def bench_real_route(env: dict[str, str], args: argparse.Namespace, storage: Pat
             ("nothing left in staging or spooled to TMPDIR", not leftovers, f"{len(leftovers)} files")
         )
         return checks
-    finally:
-        stop_server(server)
 
 
 def bench_litestar_reference(folder: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     storage = folder / "reference"
-    env = {**env, "BENCH_UPLOAD_STORAGE": str(storage), "PYTHONPATH": str(BENCH_DIR)}
-    port = free_port()
-    server = start_server("_upload_app:create_app", port, env)
-    try:
-        wait_ready(port, server)
+    env = {**env, "BENCH_UPLOAD_STORAGE": str(storage)}
+    with Server(env, workers=1, app="_upload_app:create_app") as server:
+        server.start()
+        port = server.port
         post(port, "/litestar", Body(1, "warm-up.pdf", field="data"), {}, chunked=False)
         body = Body(args.size_mib, "reference.pdf", field="data")
         result = measure(server.pid, lambda: post(port, "/litestar", body, {}, chunked=False))
@@ -342,8 +254,6 @@ def bench_litestar_reference(folder: Path, env: dict[str, str], args: argparse.N
             "UploadFile form parsing (spooled to TMPDIR) then storage.save(), no sign-in or checks, Content-Length:"
         )
         print(describe("Litestar form", body, result))
-    finally:
-        stop_server(server)
 
 
 def main() -> None:
@@ -353,21 +263,13 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the finally blocks stop the servers
     folder = Path(tempfile.mkdtemp(prefix="events-bench-upload-"))
     (folder / "tmp").mkdir()  # TMPDIR of the servers: the real route must not spool anything there
-    env = {
-        **os.environ,
-        "EVENTS_DATA_DIR": str(folder / "data"),
-        "EVENTS_MAX_UPLOAD_MB": "2048",
-        "EVENTS_DEBUG": "off",
-        "TMPDIR": str(folder / "tmp"),
-    }
-    for name in ("EVENTS_DATABASE_URL", "EVENTS_STORAGE_DIR", "EVENTS_SECRET_KEY", "EVENTS_PUBLIC_URL"):
-        env.pop(name, None)  # SQLite, files and the key in the temporary folder; plain-http cookies
+    # SQLite, files and the key in the install's temporary folder (see _server.Install); plain-http cookies
+    env = {"EVENTS_MAX_UPLOAD_MB": "2048", "EVENTS_DEBUG": "off", "TMPDIR": str(folder / "tmp")}
     try:
-        checks = bench_real_route(env, args, folder / "data" / "files")
+        checks = bench_real_route(env, args)  # its install is removed at the end: one run's files on disk
         print("\nTargets (real server and route)")
         for label, passed, figure in checks:
             print(f"  {'PASS' if passed else 'FAIL'}  {label:<56}{figure:>10}")
-        shutil.rmtree(folder / "data", ignore_errors=True)  # keep the disk use to one run's files
         bench_litestar_reference(folder, env, args)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
