@@ -19,10 +19,11 @@ from .domain.accounts.users import UserAdministration
 from .domain.audit.manage import AuditLog
 from .domain.events.manage import EventManagement
 from .domain.events.public import EventPages
-from .domain.materials.invited import InvitedUpload
-from .domain.materials.manage import MaterialManagement
+from .domain.materials.manage.materials import MaterialPages
+from .domain.materials.manage.uploads import MaterialUploads
 from .domain.materials.public import download
 from .domain.materials.stored import sweep_staging
+from .domain.materials.upload_link import UploadLinkPages
 from .domain.people.manage import DirectoryManagement
 from .domain.people.public import PeoplePages
 from .domain.people.transfer import DirectoryTransfer
@@ -71,10 +72,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventManagement,
             DirectoryManagement,
             DirectoryTransfer,
-            MaterialManagement,
+            MaterialUploads,
+            MaterialPages,
             AuditLog,
             UserAdministration,
-            InvitedUpload,
+            UploadLinkPages,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import PurePosixPath
-from urllib.parse import quote
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
@@ -69,11 +68,14 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
-def material_href(material) -> str:  # noqa: ANN001
-    """Where a material is fetched: its download URL, or the external link."""
+@pass_environment
+def material_href(environment: Environment, material) -> str:  # noqa: ANN001
+    """Where a material is fetched: its download URL (route "download"), or the external link."""
     if material.external_url:
         return material.external_url
-    return f"/materials/{material.id}/{quote(material.current_version.filename)}"
+    return environment.globals["url"](
+        "download", material_id=material.id, filename=material.current_version.filename
+    )
 
 
 def material_label(material) -> str:  # noqa: ANN001

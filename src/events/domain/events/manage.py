@@ -29,9 +29,9 @@ from ...models import (
 )
 from ...web.deps import Db, SettingsDep
 from ...web.forms import Form, form_id, form_text
-from ..accounts import service as accounts
 from ..accounts.auth import actor_of, current_user, event_access, signed_in
-from ..accounts.service import AccountError, set_grant
+from ..accounts.service import set_grant
+from ..materials import service as materials
 from ..people import service as people
 from . import service
 
@@ -473,15 +473,15 @@ class EventManagement(Controller):
             return Redirect(back)
         expires_at = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
         try:
-            invitation, token = await accounts.create_invitation(
+            invitation, token = await materials.create_invitation(
                 db, actor_of(request), item, expires_at=expires_at, person=person
             )
-        except AccountError as error:
+        except materials.InvitationError as error:
             flash(request, str(error), category="error")
             return Redirect(back)
         # The link is shown once, here; only a hash of its token is kept.
         return Template(
-            "manage/invitation_created.html",
+            "manage/materials/invitation_created.html",
             context={
                 "event": event,
                 "item": item,
@@ -509,7 +509,7 @@ class EventManagement(Controller):
         )
         if invitation is None:
             raise NotFoundException("There is no such upload link.")
-        await accounts.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
+        await materials.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
         flash(request, "Revoked the upload link: it no longer works.", category="success")
         return Redirect(f"/manage/events/{event_id}/presentations/{presentation_id}#invitations")
 
