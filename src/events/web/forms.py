@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_type_hints
 
 import msgspec
 from litestar.enums import RequestEncodingType
@@ -82,10 +82,16 @@ def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _is_id(schema: type, field: str) -> bool:
+    hint = get_type_hints(schema, include_extras=True).get(field)
+    return hint is not None and (hint == Id or Id in get_args(hint))
+
+
 def parse(data: dict[str, Any] | None, schema: type[S]) -> S:
     """The form `data` read as `schema`, or a 400 that names the field at fault."""
+    cleaned = _cleaned(data or {})
     try:
-        return msgspec.convert(_cleaned(data or {}), type=schema, strict=False)
+        return msgspec.convert(cleaned, type=schema, strict=False)
     except msgspec.ValidationError as error:
         message = str(error)
         found = _FIELD_PATH.search(message)
@@ -95,4 +101,6 @@ def parse(data: dict[str, Any] | None, schema: type[S]) -> S:
             raise FormError(field, "is required.") from None
         if "Expected `array`" in message:
             raise FormError(field, "was sent more than once.") from None
+        if _is_id(schema, field):  # the words form_id has always answered with
+            raise FormError(field, f"is not a valid id: {str(cleaned.get(field))[:40]!r}.") from None
         raise FormError(field, "does not hold a valid value.") from None
