@@ -1,7 +1,10 @@
 """What the materials handlers load from their path, 404 inside.
 
-Each loader depends on the one before it (material on event, version on material): Litestar resolves
-independent dependencies concurrently, and one database session runs one statement at a time.
+Each loader depends on the one before it (presentation and material on event, version on material):
+Litestar resolves the dependencies of one level concurrently, and one database session runs one
+statement at a time (two loaders that each depend only on `db` answer a 500 when a handler asks for
+both: "concurrent operations are not permitted").
+The event loaders come from events/manage.py for now (events/deps.py once the events area has one).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...models import LearningEvent, Material, MaterialVersion, Presentation, UploadInvitation
 from ...web.deps import Db
@@ -30,8 +34,13 @@ async def provide_event(event_id: FromPath[int], db: Db) -> LearningEvent:
     return await load_event(db, event_id)
 
 
-async def provide_presentation(event: EventDep, presentation_id: FromPath[int], db: Db) -> Presentation:
+async def load_presentation(db: AsyncSession, event: LearningEvent, presentation_id: int) -> Presentation:
+    """A presentation of the event, or 404 (for an id that a form names rather than the path)."""
     return await load_in_event(db, Presentation, presentation_id, event.id)
+
+
+async def provide_presentation(event: EventDep, presentation_id: FromPath[int], db: Db) -> Presentation:
+    return await load_presentation(db, event, presentation_id)
 
 
 async def provide_material(event: EventDep, material_id: FromPath[int], db: Db) -> Material:

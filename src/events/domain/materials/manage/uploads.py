@@ -11,9 +11,8 @@ from ....web.deps import Db, SettingsDep, StorageDep
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ...accounts.auth import actor_of, event_access, signed_in
-from ...events.manage import load_in_event
 from .. import service
-from ..deps import EVENT, PRESENTATION, EventDep, PresentationDep
+from ..deps import EVENT, PRESENTATION, EventDep, PresentationDep, load_presentation
 from ..forms import LinkForm
 from ..uploads import UPLOAD_OPTIONS, upload_and_answer
 
@@ -61,7 +60,7 @@ class MaterialUploads(Controller):
         form = parse(data, LinkForm)
         presentation = None
         if form.presentation_id is not None:
-            presentation = await load_in_event(db, Presentation, form.presentation_id, event.id)
+            presentation = await load_presentation(db, event, form.presentation_id)
         back = _back(request, event, presentation)
         if not form.url.startswith(("https://", "http://")):
             flash(request, "A link must start with https:// or http://.", category="error")
