@@ -19,10 +19,12 @@ from .domain.accounts.manage.users import UserAdministration
 from .domain.audit.manage import AuditLog
 from .domain.events.manage import CONTROLLERS as EVENT_MANAGEMENT
 from .domain.events.public import EventPages
-from .domain.materials.invited import InvitedUpload
-from .domain.materials.manage import MaterialManagement
+from .domain.materials.manage.invitations import InvitationManagement
+from .domain.materials.manage.materials import MaterialPages
+from .domain.materials.manage.uploads import MaterialUploads
 from .domain.materials.public import download
 from .domain.materials.stored import sweep_staging
+from .domain.materials.upload_link import UploadLinkPages
 from .domain.people.manage import DirectoryManagement
 from .domain.people.public import PeoplePages
 from .domain.people.transfer import DirectoryTransfer
@@ -71,10 +73,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *EVENT_MANAGEMENT,
             DirectoryManagement,
             DirectoryTransfer,
-            MaterialManagement,
+            MaterialUploads,
+            MaterialPages,
+            InvitationManagement,
             AuditLog,
             UserAdministration,
-            InvitedUpload,
+            UploadLinkPages,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[

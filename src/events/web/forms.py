@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, TypeVar, get_args, get_type_hints
 
@@ -38,6 +39,21 @@ def form_id(data: dict[str, Any], name: str) -> int | None:
     if found is None:
         raise ValidationException(f"The field “{name}” is not a valid id: {value[:40]!r}.")
     return found
+
+
+def read_date(
+    value: str | None, name: str, errors: dict[str, str], *, required: bool = False
+) -> dt.date | None:
+    """The date typed in field `name`, or None with the reason in `errors`."""
+    if value is None:
+        if required:
+            errors[name] = "Please give a date."
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Please give a date as YYYY-MM-DD."
+        return None
 
 
 def page_number(value: str | None) -> int:

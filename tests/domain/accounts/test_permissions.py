@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from events.audit import COMMAND_LINE
-from events.domain.accounts.service import create_invitation
+from events.domain.materials.service import create_invitation
 from events.domain.people import service as people
 from events.models import DuplicateSuggestion, EventSession, Material, Presentation, SpeakerLink, User
 from tests.conftest import csrf_token, sign_in

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from events.app import create_app
 from events.audit import COMMAND_LINE
+from events.domain.materials import queries
 from events.domain.materials import service as materials
 from events.models import (
     LearningEvent,
@@ -231,7 +232,7 @@ def test_parallel_uploads_through_one_link_cannot_exceed_its_quota(link, account
     answers = {}
     with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
         second_token = csrf_token(second, path)
-        real_usage = materials.invitation_usage
+        real_usage = queries.invitation_usage
         started = []
 
         def send_second():
@@ -245,7 +246,7 @@ def test_parallel_uploads_through_one_link_cannot_exceed_its_quota(link, account
                 started[0].join(timeout=5)  # it finishes meanwhile only if nothing makes it wait
             return used
 
-        monkeypatch.setattr(materials, "invitation_usage", usage_then_a_rival)
+        monkeypatch.setattr(queries, "invitation_usage", usage_then_a_rival)
         answers["first"] = _upload(first, path, pdf)
         started[0].join()
 

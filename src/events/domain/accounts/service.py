@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,17 +14,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
     EventGrant,
     LearningEvent,
     LoginThrottle,
-    Person,
-    Presentation,
     Role,
-    UploadInvitation,
     User,
     UserSession,
 )
@@ -286,83 +281,3 @@ async def set_grants(session: AsyncSession, actor: Actor, user: User, event_ids:
     for changed, action, verb in ((granted, "grant", "Granted"), (revoked, "revoke", "Revoked")):
         for event_id, title in changed:
             record(session, actor, action, user, event_id=event_id, summary=f"{verb} {user.email} on {title}")
-
-
-# --- upload invitations -----------------------------------------------------------------------------
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def create_invitation(
-    session: AsyncSession,
-    actor: Actor,
-    presentation: Presentation,
-    *,
-    expires_at: dt.datetime,
-    person: Person | None = None,
-) -> tuple[UploadInvitation, str]:
-    """An upload link for one presentation; the token is returned once and only its hash is kept."""
-    if expires_at <= dt.datetime.now(dt.UTC):
-        raise AccountError("The link must be valid until a date in the future.")
-    token = secrets.token_urlsafe(32)
-    invitation = UploadInvitation(
-        presentation_id=presentation.id,
-        person_id=person.id if person else None,
-        token_hash=_token_hash(token),
-        expires_at=expires_at,
-        created_by_id=actor.user_id,
-    )
-    session.add(invitation)
-    await session.flush()
-    record(session, actor, "invite", invitation, event_id=presentation.event_id,
-           summary=f"Created an upload link for {presentation.title}" + (f" addressed to {person.full_name}" if person else ""),
-           changes=created_fields(presentation_id=presentation.id, person_id=invitation.person_id, expires_at=expires_at))  # fmt: skip
-    return invitation, token
-
-
-async def revoke_invitation(
-    session: AsyncSession, actor: Actor, invitation: UploadInvitation, *, event_id: int
-) -> None:
-    if invitation.revoked_at is None:
-        invitation.revoked_at = dt.datetime.now(dt.UTC)
-        record(session, actor, "revoke", invitation, event_id=event_id, summary="Revoked an upload link")
-        await session.flush()
-
-
-async def valid_invitation(session: AsyncSession, token: str, now: dt.datetime) -> UploadInvitation | None:
-    """The live invitation behind a token, or None (unknown, revoked, expired, or its talk deleted)."""
-    if not token or len(token) > 200:
-        return None
-    invitation = await session.scalar(
-        select(UploadInvitation)
-        .where(UploadInvitation.token_hash == _token_hash(token))
-        .options(selectinload(UploadInvitation.presentation), selectinload(UploadInvitation.person))
-    )
-    if invitation is None or invitation.revoked_at is not None or invitation.expires_at <= now:
-        return None
-    if invitation.presentation.deleted_at is not None:
-        return None
-    return invitation
-
-
-async def lock_live_invitation(session: AsyncSession, invitation_id: int, now: dt.datetime) -> bool:
-    """Whether the invitation is still live, read again with its row locked until the transaction ends.
-
-    Uploads through one link wait for each other here, so that what they check once their bodies have
-    arrived (the link not revoked or expired meanwhile, its quota not used up) stays true until they commit.
-    """
-    # An UPDATE locks the row on PostgreSQL and takes SQLite's write lock (SQLite has no SELECT ... FOR
-    # UPDATE); what it writes is when the link was last used.
-    await session.execute(
-        update(UploadInvitation).where(UploadInvitation.id == invitation_id).values(updated_at=now)
-    )
-    row = (
-        await session.execute(
-            select(UploadInvitation.revoked_at, UploadInvitation.expires_at, Presentation.deleted_at)
-            .join(Presentation, Presentation.id == UploadInvitation.presentation_id)
-            .where(UploadInvitation.id == invitation_id)
-        )
-    ).one_or_none()
-    return row is not None and row.revoked_at is None and row.expires_at > now and row.deleted_at is None

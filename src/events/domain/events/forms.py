@@ -3,27 +3,11 @@ no id, a field sent twice) answers 400 naming it; what a person can get wrong is
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
 
-from ...web.forms import FormSchema, Id
-
-
-def read_date(
-    value: str | None, name: str, errors: dict[str, str], *, required: bool = False
-) -> dt.date | None:
-    """The date typed in field `name`, or None with the reason in `errors`."""
-    if value is None:
-        if required:
-            errors[name] = "Please give a date."
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        errors[name] = "Please give a date as YYYY-MM-DD."
-        return None
+from ...web.forms import FormSchema, Id, read_date
 
 
 class EventForm(FormSchema):
@@ -103,8 +87,3 @@ class SpeakerCreditForm(FormSchema):
 
     job_title: str | None = None
     organisation: str | None = None
-
-
-class InvitationForm(FormSchema):
-    person_id: Id | None = None  # empty: anyone with the link
-    expires_on: str | None = None

@@ -22,7 +22,7 @@ from ...models import MaterialVersion
 from ...web.conditional import not_modified, range_applies
 from ...web.deps import DbSession, StorageDep
 from ...web.ranges import UnsatisfiableRange, parse_range
-from .service import public_download
+from .public_queries import public_download
 
 # Shown in the browser; anything else (HTML, SVG, scripts, office files) is offered as a download.
 INLINE_TYPES = {"application/pdf", "text/plain", "image/png", "image/jpeg", "image/gif", "image/webp"}

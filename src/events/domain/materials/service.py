@@ -1,25 +1,28 @@
-"""Materials: storing versions (bytes through the storage layer, rows here) and finding public ones."""
+"""Every write of the materials area, each audited: materials, their versions (bytes through the storage
+layer, rows here), and the upload links (invitations) speakers send files through."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import AsyncIterable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from ...audit import Actor, apply_changes, created_fields, record
 from ...models import (
-    PUBLIC_STATUSES,
     LearningEvent,
     Material,
     MaterialKind,
     MaterialVersion,
+    Person,
     Presentation,
+    UploadInvitation,
 )
 from ...storage import Storage, StoredObject, delete_on_rollback
 from ...web.templating import file_size
+from . import queries
 
 # What one upload link may bring in, all its uploads together: a speaker's decks, handouts and a recording.
 LINK_MAX_FILES = 20
@@ -162,25 +165,13 @@ class OverQuota(Exception):
     """An upload would take a link past what it may bring in; the message says how far."""
 
 
-async def invitation_usage(session: AsyncSession, invitation_id: int) -> tuple[int, int]:
-    """How many files, and how many bytes, have come through an upload link (every version counts)."""
-    files, size = (
-        await session.execute(
-            select(func.count(), func.coalesce(func.sum(MaterialVersion.size), 0)).where(
-                MaterialVersion.invitation_id == invitation_id
-            )
-        )
-    ).one()
-    return files, size
-
-
 async def check_link_quota(session: AsyncSession, invitation_id: int, *, files: int, size: int) -> None:
     """Raise OverQuota if ``files`` more files of ``size`` bytes would not fit in the link's quota.
 
-    Call with the invitation's row locked (accounts.service.lock_live_invitation) and store the files in
+    Call with the invitation's row locked (``lock_live_invitation``) and store the files in
     the same transaction: parallel uploads through the link then count each other.
     """
-    used_files, used_bytes = await invitation_usage(session, invitation_id)
+    used_files, used_bytes = await queries.invitation_usage(session, invitation_id)
     if used_files + files > LINK_MAX_FILES:
         raise OverQuota(
             f"This upload link takes at most {LINK_MAX_FILES} files in all; {used_files} have come through it "
@@ -225,22 +216,66 @@ async def set_material_deleted(
     await session.flush()
 
 
-async def public_download(
-    session: AsyncSession, material_id: int, now: dt.datetime
-) -> tuple[Material, MaterialVersion | None] | None:
-    """The material and its current version, if the public may have it now; otherwise None."""
-    material = await session.scalar(
-        select(Material)
-        .join(Material.event)
-        .outerjoin(Material.presentation)
-        .where(
-            Material.id == material_id,
-            LearningEvent.status.in_(PUBLIC_STATUSES),
-            LearningEvent.deleted_at.is_(None),
-            Presentation.deleted_at.is_(None),
-        )
-        .options(joinedload(Material.current_version))
+# --- upload links (invitations) ---------------------------------------------------------------------
+
+
+class InvitationError(ValueError):
+    """A user-facing reason why an upload link was not made."""
+
+
+async def create_invitation(
+    session: AsyncSession,
+    actor: Actor,
+    presentation: Presentation,
+    *,
+    expires_at: dt.datetime,
+    person: Person | None = None,
+) -> tuple[UploadInvitation, str]:
+    """An upload link for one presentation; the token is returned once and only its hash is kept."""
+    if expires_at <= dt.datetime.now(dt.UTC):
+        raise InvitationError("The link must be valid until a date in the future.")
+    token = secrets.token_urlsafe(32)
+    invitation = UploadInvitation(
+        presentation_id=presentation.id,
+        person_id=person.id if person else None,
+        token_hash=queries.token_hash(token),
+        expires_at=expires_at,
+        created_by_id=actor.user_id,
     )
-    if material is None or not material.is_public_at(now):
-        return None
-    return material, material.current_version
+    session.add(invitation)
+    await session.flush()
+    record(session, actor, "invite", invitation, event_id=presentation.event_id,
+           summary=f"Created an upload link for {presentation.title}" + (f" addressed to {person.full_name}" if person else ""),
+           changes=created_fields(presentation_id=presentation.id, person_id=invitation.person_id, expires_at=expires_at))  # fmt: skip
+    return invitation, token
+
+
+async def revoke_invitation(
+    session: AsyncSession, actor: Actor, invitation: UploadInvitation, *, event_id: int
+) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = dt.datetime.now(dt.UTC)
+        record(session, actor, "revoke", invitation, event_id=event_id, summary="Revoked an upload link")
+        await session.flush()
+
+
+async def lock_live_invitation(session: AsyncSession, invitation_id: int, now: dt.datetime) -> bool:
+    """Whether the invitation is still live, read again with its row locked until the transaction ends.
+
+    Uploads through one link wait for each other here, so that what they check once their bodies have
+    arrived (the link not revoked or expired meanwhile, its quota not used up) stays true until they commit.
+    The only write is when the link was last used (not audited: the upload it admits is).
+    """
+    # An UPDATE locks the row on PostgreSQL and takes SQLite's write lock (SQLite has no SELECT ... FOR
+    # UPDATE).
+    await session.execute(
+        update(UploadInvitation).where(UploadInvitation.id == invitation_id).values(updated_at=now)
+    )
+    row = (
+        await session.execute(
+            select(UploadInvitation.revoked_at, UploadInvitation.expires_at, Presentation.deleted_at)
+            .join(Presentation, Presentation.id == UploadInvitation.presentation_id)
+            .where(UploadInvitation.id == invitation_id)
+        )
+    ).one_or_none()
+    return row is not None and row.revoked_at is None and row.expires_at > now and row.deleted_at is None

@@ -1,7 +1,5 @@
 """Upload links for a presentation's speakers: create one, revoke one
-(/manage/events/{event_id}/presentations/{presentation_id}/invitations).
-
-Here for now: invitations belong to the materials area, where this controller moves next."""
+(/manage/events/{event_id}/presentations/{presentation_id}/invitations)."""
 
 from __future__ import annotations
 
@@ -16,13 +14,12 @@ from sqlalchemy import select
 
 from ....models import Person, SpeakerLink, UploadInvitation
 from ....web.deps import Db, SettingsDep
-from ....web.forms import Form, parse
+from ....web.forms import Form, parse, read_date
 from ....web.urls import url
-from ...accounts import service as accounts
 from ...accounts.auth import actor_of, event_access, signed_in
-from ...accounts.service import AccountError
-from ..deps import EVENT_DEPENDENCIES, EventDep, PresentationDep
-from ..forms import InvitationForm, read_date
+from ...events.deps import EVENT_DEPENDENCIES, EventDep, PresentationDep
+from .. import service
+from ..forms import InvitationForm
 
 
 class InvitationManagement(Controller):
@@ -57,15 +54,15 @@ class InvitationManagement(Controller):
             return Redirect(back)
         expires_at = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
         try:
-            invitation, token = await accounts.create_invitation(
+            invitation, token = await service.create_invitation(
                 db, actor_of(request), presentation, expires_at=expires_at, person=person
             )
-        except AccountError as error:
+        except service.InvitationError as error:
             flash(request, str(error), category="error")
             return Redirect(back)
         # The link is shown once, here; only a hash of its token is kept.
         return Template(
-            "manage/invitation_created.html",
+            "manage/materials/invitation_created.html",
             context={
                 "event": event,
                 "item": presentation,
@@ -87,7 +84,7 @@ class InvitationManagement(Controller):
         if invitation is None:
             raise NotFoundException("There is no such upload link.")
         event_id = presentation.event_id
-        await accounts.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
+        await service.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
         flash(request, "Revoked the upload link: it no longer works.", category="success")
         path = url(request, "manage_presentation", event_id=event_id, presentation_id=presentation.id)
         return Redirect(path + "#invitations")
