@@ -23,9 +23,11 @@ from .domain.materials.invited import InvitedUpload
 from .domain.materials.manage import MaterialManagement
 from .domain.materials.public import download
 from .domain.materials.stored import sweep_staging
-from .domain.people.manage import DirectoryManagement
+from .domain.people.manage.directory import DirectoryFiles
+from .domain.people.manage.duplicates import DuplicatesReview
+from .domain.people.manage.organisations import OrganisationsManagement
+from .domain.people.manage.people import PeopleManagement
 from .domain.people.public import PeoplePages
-from .domain.people.transfer import DirectoryTransfer
 from .resources import STATIC_DIR
 from .storage import create_storage
 from .web.csrf import bound_to_session, csrf_config
@@ -69,8 +71,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download,
             SignInPages,
             EventManagement,
-            DirectoryManagement,
-            DirectoryTransfer,
+            PeopleManagement,
+            OrganisationsManagement,
+            DuplicatesReview,
+            DirectoryFiles,
             MaterialManagement,
             AuditLog,
             UserAdministration,

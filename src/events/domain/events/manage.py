@@ -32,6 +32,7 @@ from ...web.forms import Form, form_id, form_text
 from ..accounts import service as accounts
 from ..accounts.auth import actor_of, current_user, event_access, signed_in
 from ..accounts.service import AccountError, set_grant
+from ..people import queries as people_queries
 from ..people import service as people
 from . import service
 
@@ -430,7 +431,7 @@ class EventManagement(Controller):
                 .order_by(EventSession.position)
             )
         )
-        matches = await people.search_people(db, q) if q else []
+        matches = await people_queries.search_people(db, q) if q else []
         invitations = list(
             await db.scalars(
                 select(UploadInvitation)
@@ -719,7 +720,7 @@ class EventManagement(Controller):
         """An organisation picked by id, or typed by name or acronym (created if it is new)."""
         if not value:
             return None
-        return await people.organisation_named(db, value) or await people.create_organisation(
+        return await people_queries.organisation_named(db, value) or await people.create_organisation(
             db, actor, name=value
         )
 
