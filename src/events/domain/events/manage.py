@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -717,12 +717,16 @@ class EventManagement(Controller):
         return Redirect(f"/manage/events/{event_id}#{_anchor(item)}")
 
     async def _organisation(self, db: AsyncSession, value: str | None, actor: Actor) -> Organisation | None:
-        """An organisation picked by id, or typed by name or acronym (created if it is new)."""
+        """An organisation typed by name or acronym (created if it is new); digits are a name, never an id,
+        and a name without a letter is refused (400)."""
         if not value:
             return None
-        return await people_queries.organisation_named(db, value) or await people.create_organisation(
-            db, actor, name=value
-        )
+        try:
+            return await people_queries.organisation_named(db, value) or await people.create_organisation(
+                db, actor, name=value
+            )
+        except people.DirectoryError as error:
+            raise ValidationException(str(error)) from None
 
 
 def _anchor(item: EventSession | Presentation) -> str:

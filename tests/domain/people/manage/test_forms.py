@@ -102,3 +102,16 @@ def test_a_loop_is_shown_beside_the_successor_field(accounts, db, client):
     field = response.text.split('name="successor"')[1].split(">")[0]
     assert 'aria-invalid="true"' in field
     assert "cannot be succeeded by itself" in main_text(response.text)
+
+
+def test_digits_typed_as_a_host_organisation_on_an_event_page_answer_400(accounts, db, client):
+    token = _staff(client, accounts)
+    before = _organisations(db)
+    response = client.post(
+        f"/manage/events/{accounts.event_id}/sessions",
+        data={"_csrf_token": token, "title": "Numbers", "host_organisation": "12"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 400
+    assert "at least one letter" in response.text
+    assert _organisations(db) == before
