@@ -5,7 +5,7 @@
 
 Builds a directory with French, Acadian and English names (accents, initials, aliases, acronyms, divisions
 and predecessors of organisations, a few talks) in a migrated scratch database, timing the load and one
-duplicates.rescan(); prints the query plan of each statement queries.search_people runs, and where the time
+duplicates.rescan(); prints the query plan of each statement people.queries.search_people runs, and where the time
 of a request goes in-process (SQL statements, rendering); then serves events.app:create_app with uvicorn
 (one worker) on 127.0.0.1, signs in as a staff user and measures, client-side and one request at a time,
 GET /manage/people/search?q=... (the type-ahead) and GET /manage/people?q=... (the staff directory page, when
@@ -660,7 +660,7 @@ def summary(statement: str) -> str:
 
 
 async def in_process(config, settings, queries: list[str], rounds: int) -> dict:  # noqa: ANN001
-    """Match counts, and the time of queries.search_people and of the fragment's rendering.
+    """Match counts, and the time of people.queries.search_people and of the fragment's rendering.
 
     On PostgreSQL the statements are also timed on a connection with plan_cache_mode=force_custom_plan:
     asyncpg prepares every statement and keeps it per connection, and after five executions PostgreSQL
@@ -669,7 +669,7 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
     from litestar.plugins.jinja import JinjaTemplateEngine
     from sqlalchemy import func, select, text
 
-    from events.domain.people import queries as service
+    from events.domain.people import queries as people_queries
     from events.domain.people.search import people_matching
     from events.models import Person
     from events.resources import TEMPLATES_DIR
@@ -684,11 +684,11 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
     repeat = max(rounds, 5) * 2
 
     async def timed(session, query: str) -> tuple[float, list]:  # noqa: ANN001
-        await service.search_people(session, query)  # warm
+        await people_queries.search_people(session, query)  # warm
         times, found = [], []
         for _ in range(repeat):
             started = time.perf_counter()
-            found = await service.search_people(session, query)
+            found = await people_queries.search_people(session, query)
             times.append(time.perf_counter() - started)
         return 1000 * statistics.median(times), found
 
@@ -718,13 +718,13 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
 
 
 async def explain(config, queries: list[str]) -> list[tuple]:  # noqa: ANN001
-    """Every statement queries.search_people runs (captured from the driver), with the database's plan.
+    """Every statement people.queries.search_people runs (captured from the driver), with the database's plan.
 
     PostgreSQL: EXPLAIN ANALYZE with the values (a custom plan), and, for the first query's statement on the
     name terms, the generic plan of the same prepared statement (PREPARE, then EXECUTE under
     plan_cache_mode=force_generic_plan).
     """
-    from events.domain.people import queries as service
+    from events.domain.people import queries as people_queries
 
     maker = config.create_session_maker()
     dialect = config.get_engine().dialect.name
@@ -732,7 +732,7 @@ async def explain(config, queries: list[str]) -> list[tuple]:  # noqa: ANN001
     async with maker() as session:
         for number, query in enumerate(queries):
             with Statements() as statements:
-                await service.search_people(session, query)
+                await people_queries.search_people(session, query)
             connection = await session.connection()
             captured = [row[:2] for row in statements.rows]
             for index, (statement, parameters) in enumerate(captured, start=1):
@@ -1047,7 +1047,7 @@ def report(
     for query, index, count, statement, parameters, lines, generic in plans:
         how = "EXPLAIN QUERY PLAN" if database == "SQLite" else "EXPLAIN (ANALYZE, BUFFERS), custom plan"
         print(
-            f"\nQuery plan of statement {index} of {count} of queries.search_people(session, {query!r}) ({how})"
+            f"\nQuery plan of statement {index} of {count} of people.queries.search_people(session, {query!r}) ({how})"
         )
         print(
             "  "
@@ -1069,7 +1069,7 @@ def report(
     custom = inproc["postgres"]
     print("\nIn-process, per query (median): matches = people matching in all (the fragment shows 10),")
     print(
-        "SQL = queries.search_people on an AsyncSession (statement + 10 rows to objects), render = the fragment"
+        "SQL = people.queries.search_people on an AsyncSession (statement + 10 rows to objects), render = the fragment"
     )
     if custom:
         print("custom = the same on a connection with plan_cache_mode=force_custom_plan")

@@ -56,7 +56,7 @@ def clean_aliases(aliases: list[str] | None, *own_names: str | None) -> list[str
 def clean_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     if email and ("@" not in email or " " in email or len(email) > 320):
-        raise DirectoryError(f"“{email}” is not an e-mail address.")
+        raise DirectoryError(f"“{email}” is not an e-mail address.", field="email")
     return email or None
 
 
@@ -69,9 +69,11 @@ def clean_organisation_name(name: str | None) -> str:
     (typed digits are never taken for a record's id, nor do they make an organisation called "42")."""
     name = " ".join((name or "").split())
     if not name:
-        raise DirectoryError("An organisation needs a name.")
+        raise DirectoryError("An organisation needs a name.", field="name")
     if not has_a_letter(name):
-        raise DirectoryError(f"“{name}” is not an organisation's name: a name has at least one letter.")
+        raise DirectoryError(
+            f"“{name}” is not an organisation's name: a name has at least one letter.", field="name"
+        )
     return name
 
 
@@ -93,7 +95,7 @@ def new_person(fields: dict[str, Any]) -> dict[str, Any]:
     _unknown(fields, PERSON_FIELDS)
     given, family = _spaces(fields.get("given_name")), _spaces(fields.get("family_name"))
     if not family:
-        raise DirectoryError("A person needs a family name.")
+        raise DirectoryError("A person needs a family name.", field="family_name")
     aliases = clean_aliases(fields.get("aliases"), f"{given} {family}")
     values = {name: fields.get(name) for name in PERSON_FIELDS}
     values |= {"given_name": given, "family_name": family, "email": clean_email(fields.get("email"))}
@@ -109,7 +111,7 @@ def changed_person(person: Any, fields: dict[str, Any]) -> dict[str, Any]:
             fields[name] = _spaces(fields[name])
     given, family = fields.get("given_name", person.given_name), fields.get("family_name", person.family_name)
     if not family:
-        raise DirectoryError("A person needs a family name.")
+        raise DirectoryError("A person needs a family name.", field="family_name")
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
     if "aliases" in fields:

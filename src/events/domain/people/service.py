@@ -154,7 +154,7 @@ async def create_person(
     """
     given_name, family_name = " ".join((given_name or "").split()), " ".join((family_name or "").split())
     if not family_name:
-        raise DirectoryError("A person needs a family name.")
+        raise DirectoryError("A person needs a family name.", field="family_name")
     person = Person(
         slug=await free_slug(session, Person, slugify(slug or f"{given_name} {family_name}")),
         given_name=given_name,
@@ -195,7 +195,7 @@ async def update_person(session: AsyncSession, actor: Actor, person: Person, **f
         if name in fields:
             fields[name] = " ".join((fields[name] or "").split())
     if fields.get("family_name", person.family_name) == "":
-        raise DirectoryError("A person needs a family name.")
+        raise DirectoryError("A person needs a family name.", field="family_name")
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
     if "aliases" in fields:
