@@ -5,7 +5,7 @@
 
 Builds a directory with French, Acadian and English names (accents, initials, aliases, acronyms, divisions
 and predecessors of organisations, a few talks) in a migrated scratch database, timing the load and one
-duplicates.rescan(); prints the query plan of each statement service.search_people runs, and where the time
+duplicates.rescan(); prints the query plan of each statement people.queries.search_people runs, and where the time
 of a request goes in-process (SQL statements, rendering); then serves events.app:create_app with uvicorn
 (one worker) on 127.0.0.1, signs in as a staff user and measures, client-side and one request at a time,
 GET /manage/people/search?q=... (the type-ahead) and GET /manage/people?q=... (the staff directory page, when

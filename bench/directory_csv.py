@@ -36,7 +36,10 @@ from events.audit import COMMAND_LINE  # noqa: E402
 from events.config import Settings  # noqa: E402
 from events.db import migrate, sqlalchemy_config  # noqa: E402
 from events.domain.accounts.service import create_user, sign_in  # noqa: E402
-from events.domain.people import service, transfer  # noqa: E402
+from events.domain.people import service  # noqa: E402
+from events.domain.people.csv import apply as csv_apply  # noqa: E402
+from events.domain.people.csv import format as csv_format  # noqa: E402
+from events.domain.people.csv.plan import build_plan  # noqa: E402
 from events.models import AuditEntry, DuplicateSuggestion, Person, Role, SiteState  # noqa: E402
 
 GIVEN = ["Émilie", "Jean-Guy", "Marie", "Luc", "Ann", "Robert", "Zoë", "Pierre", "Nadia", "Omar", "Cary"]
@@ -155,8 +158,8 @@ async def run(settings: Settings, people: int, organisations: int) -> None:
         )
         await service.create_person(session, COMMAND_LINE, given_name="Concurrent", family_name="Writer")
 
-    def tables(o: bytes, p: bytes) -> list[transfer.Table]:
-        return [transfer.read_table("organisations.csv", o), transfer.read_table("people.csv", p)]
+    def tables(o: bytes, p: bytes) -> list[csv_format.Table]:
+        return [csv_format.read_table("organisations.csv", o), csv_format.read_table("people.csv", p)]
 
     async def state(session) -> tuple[int, int]:  # noqa: ANN001
         revision = await session.scalar(select(SiteState.revision))
@@ -164,7 +167,7 @@ async def run(settings: Settings, people: int, organisations: int) -> None:
 
     async with sessions() as session:
         start = time.perf_counter()
-        plan = await transfer.build_plan(session, tables(organisations_csv, people_csv))
+        plan = await build_plan(session, tables(organisations_csv, people_csv))
         print(
             f"preview (read, check, plan):  {time.perf_counter() - start:7.2f} s  {len(plan.rows('create'))} to create"
         )
@@ -190,10 +193,10 @@ async def run(settings: Settings, people: int, organisations: int) -> None:
     async with sessions() as session:
         async with session.begin():
             start = time.perf_counter()
-            plan = await transfer.build_plan(session, tables(organisations_csv, people_csv))
+            plan = await build_plan(session, tables(organisations_csv, people_csv))
             planned = time.perf_counter()
             planning_statements = len(statements)
-            message = await transfer.apply_plan(session, COMMAND_LINE, plan)
+            message = await csv_apply.apply_plan(session, COMMAND_LINE, plan)
             applied = time.perf_counter()
         committed, end = time.perf_counter(), time.time()
     event.remove(database.get_engine().sync_engine, "before_cursor_execute", count)
@@ -219,16 +222,16 @@ async def run(settings: Settings, people: int, organisations: int) -> None:
     )
     async with sessions() as session:
         start = time.perf_counter()
-        exported_people = await transfer.export_people(session)
-        exported_organisations = await transfer.export_organisations(session)
+        exported_people = await csv_format.export_people(session)
+        exported_organisations = await csv_format.export_organisations(session)
         print(
             f"export both files:            {time.perf_counter() - start:7.2f} s  {len(exported_people) / 1e6:.1f} MB of people"
         )
         start = time.perf_counter()
-        plan = await transfer.build_plan(session, tables(exported_organisations, exported_people))
+        plan = await build_plan(session, tables(exported_organisations, exported_people))
         same = len(plan.rows("same"))
         print(f"preview of the export:        {time.perf_counter() - start:7.2f} s  {same} rows up to date")
-        assert same == people + organisations + 1, transfer.summary(plan)  # + the concurrent writer
+        assert same == people + organisations + 1, csv_apply.summary(plan)  # + the concurrent writer
     await database.get_engine().dispose()
 
 

@@ -54,7 +54,7 @@ def summary(statement: str) -> str:
 
 
 async def in_process(config, settings, queries: list[str], rounds: int) -> dict:  # noqa: ANN001
-    """Match counts, and the time of service.search_people and of the fragment's rendering.
+    """Match counts, and the time of people.queries.search_people and of the fragment's rendering.
 
     On PostgreSQL the statements are also timed on a connection with plan_cache_mode=force_custom_plan:
     asyncpg prepares every statement and keeps it per connection, and after five executions PostgreSQL
@@ -63,7 +63,7 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
     from litestar.plugins.jinja import JinjaTemplateEngine
     from sqlalchemy import func, select, text
 
-    from events.domain.people import service
+    from events.domain.people import queries as people_queries
     from events.domain.people.search import people_matching
     from events.models import Person
     from events.resources import TEMPLATES_DIR
@@ -78,11 +78,11 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
     repeat = max(rounds, 5) * 2
 
     async def timed(session, query: str) -> tuple[float, list]:  # noqa: ANN001
-        await service.search_people(session, query)  # warm
+        await people_queries.search_people(session, query)  # warm
         times, found = [], []
         for _ in range(repeat):
             started = time.perf_counter()
-            found = await service.search_people(session, query)
+            found = await people_queries.search_people(session, query)
             times.append(time.perf_counter() - started)
         return 1000 * statistics.median(times), found
 
@@ -112,13 +112,13 @@ async def in_process(config, settings, queries: list[str], rounds: int) -> dict:
 
 
 async def explain(config, queries: list[str]) -> list[tuple]:  # noqa: ANN001
-    """Every statement service.search_people runs (captured from the driver), with the database's plan.
+    """Every statement people.queries.search_people runs (captured from the driver), with the database's plan.
 
     PostgreSQL: EXPLAIN ANALYZE with the values (a custom plan), and, for the first query's statement on the
     name terms, the generic plan of the same prepared statement (PREPARE, then EXECUTE under
     plan_cache_mode=force_generic_plan).
     """
-    from events.domain.people import service
+    from events.domain.people import queries as people_queries
 
     maker = config.create_session_maker()
     dialect = config.get_engine().dialect.name
@@ -126,7 +126,7 @@ async def explain(config, queries: list[str]) -> list[tuple]:  # noqa: ANN001
     async with maker() as session:
         for number, query in enumerate(queries):
             with Statements() as statements:
-                await service.search_people(session, query)
+                await people_queries.search_people(session, query)
             connection = await session.connection()
             captured = [row[:2] for row in statements.rows]
             for index, (statement, parameters) in enumerate(captured, start=1):

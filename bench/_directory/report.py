@@ -50,7 +50,7 @@ def report(
     for query, index, count, statement, parameters, lines, generic in plans:
         how = "EXPLAIN QUERY PLAN" if database == "SQLite" else "EXPLAIN (ANALYZE, BUFFERS), custom plan"
         print(
-            f"\nQuery plan of statement {index} of {count} of service.search_people(session, {query!r}) ({how})"
+            f"\nQuery plan of statement {index} of {count} of people.queries.search_people(session, {query!r}) ({how})"
         )
         print(
             "  "
@@ -72,7 +72,7 @@ def report(
     custom = inproc["postgres"]
     print("\nIn-process, per query (median): matches = people matching in all (the fragment shows 10),")
     print(
-        "SQL = service.search_people on an AsyncSession (statement + 10 rows to objects), render = the fragment"
+        "SQL = people.queries.search_people on an AsyncSession (statement + 10 rows to objects), render = the fragment"
     )
     if custom:
         print("custom = the same on a connection with plan_cache_mode=force_custom_plan")

@@ -25,9 +25,11 @@ from .domain.materials.manage.uploads import MaterialUploads
 from .domain.materials.public import download
 from .domain.materials.stored import sweep_staging
 from .domain.materials.upload_link import UploadLinkPages
-from .domain.people.manage import DirectoryManagement
+from .domain.people.manage.directory import DirectoryFiles
+from .domain.people.manage.duplicates import DuplicatesReview
+from .domain.people.manage.organisations import OrganisationsManagement
+from .domain.people.manage.people import PeopleManagement
 from .domain.people.public import PeoplePages
-from .domain.people.transfer import DirectoryTransfer
 from .resources import STATIC_DIR
 from .storage import create_storage
 from .web.csrf import bound_to_session, csrf_config
@@ -71,8 +73,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download,
             SignInPages,
             *EVENT_MANAGEMENT,
-            DirectoryManagement,
-            DirectoryTransfer,
+            PeopleManagement,
+            OrganisationsManagement,
+            DuplicatesReview,
+            DirectoryFiles,
             MaterialUploads,
             MaterialPages,
             InvitationManagement,

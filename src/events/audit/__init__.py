@@ -44,6 +44,7 @@ ACTIONS: dict[str, str] = {
     "sign in": "Signed in",
     "merge": "Merged",
     "merged": "Merged into another record",
+    "merge links": "Moved the links of a merged record",
     "dismiss": "Dismissed a suggestion",
     "import": "Imported",
 }

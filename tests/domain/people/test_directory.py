@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 
 from events.audit import COMMAND_LINE
 from events.domain.events import service as events
-from events.domain.people import duplicates, search
+from events.domain.people import duplicates, queries, search
 from events.domain.people import service as people
 from events.domain.people.search import people_matching
 from events.models import (
@@ -560,7 +560,7 @@ def test_common_prefixes_take_the_a_to_z_walk_and_find_what_the_index_finds(acco
                 )
             )
             walked = await search.first_ids_in_a_to_z(session, query, [], 10)
-            found = [person.id for person, _ in await people.search_people(session, query)]
+            found = [person.id for person, _ in await queries.search_people(session, query)]
             answers[query] = (await search.is_common(session, query), walked, exact, found)
         return answers
 

@@ -1,6 +1,6 @@
 """Directory writes in bulk (a CSV import): many records in few statements, one audit entry, one bump.
 
-``service.import_directory`` lands here. Every record is checked and cleaned by the rules of
+``service.import_directory`` lands here. Every record is checked and cleaned (rules.py: ``new_person``...) by the rules of
 ``create_person``, ``create_organisation`` and ``update_*``, and everything the rows need is computed in
 memory before the first write, so that the write lock is held only while writing: slugs made unique
 against the directory's, the folded keys and name terms that the models' mapper events would compute.
@@ -29,12 +29,18 @@ from ...audit import Actor, listed_ids, record
 from ...db import bump_revision_statement
 from ...models import Organisation, Person, organisation_name_term, person_name_term
 from ...models.base import name_terms, utcnow
-from ...models.organisations import folded_organisation_names
-from ...models.people import folded_person_names
 from ...models.validation import InvalidText, check_values
 from ...text import slugify
 from . import duplicates
-from .service import ORGANISATION_FIELDS, PERSON_FIELDS, DirectoryError, clean_aliases, clean_email
+from .rules import (
+    ORGANISATION_FIELDS,
+    PERSON_FIELDS,
+    DirectoryError,
+    changed_organisation,
+    changed_person,
+    new_organisation,
+    new_person,
+)
 
 ROWS_PER_CHUNK = 5000  # rows prepared per executemany: bounds the memory of the statement's parameters
 RELATIONS = ("parent_id", "successor_id")
@@ -62,86 +68,6 @@ class RecordRefused(DirectoryError):
     def __init__(self, change: Change, message: str) -> None:
         super().__init__(message)
         self.source = change.source
-
-
-# --- checking and cleaning, as the one-record service functions do ------------------------------------
-
-
-def _spaces(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def _unknown(fields: dict[str, Any], known: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(known) - {"slug"}
-    if unknown:
-        raise TypeError(f"Not directory fields: {sorted(unknown)}")
-
-
-def new_person(fields: dict[str, Any]) -> dict[str, Any]:
-    """The columns of a new person, by the rules of ``service.create_person``."""
-    _unknown(fields, PERSON_FIELDS)
-    given, family = _spaces(fields.get("given_name")), _spaces(fields.get("family_name"))
-    if not family:
-        raise DirectoryError("A person needs a family name.")
-    aliases = clean_aliases(fields.get("aliases"), f"{given} {family}")
-    values = {name: fields.get(name) for name in PERSON_FIELDS}
-    values |= {"given_name": given, "family_name": family, "email": clean_email(fields.get("email"))}
-    return values | {"aliases": aliases} | folded_person_names(given, family, aliases)
-
-
-def changed_person(person: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """The columns that change, by the rules of ``service.update_person``."""
-    _unknown(fields, PERSON_FIELDS)
-    fields = dict(fields)
-    for name in ("given_name", "family_name"):
-        if name in fields:
-            fields[name] = _spaces(fields[name])
-    given, family = fields.get("given_name", person.given_name), fields.get("family_name", person.family_name)
-    if not family:
-        raise DirectoryError("A person needs a family name.")
-    if "email" in fields:
-        fields["email"] = clean_email(fields["email"])
-    if "aliases" in fields:
-        fields["aliases"] = clean_aliases(fields["aliases"], f"{given} {family}")
-    changes = {name: value for name, value in fields.items() if getattr(person, name) != value}
-    if changes.keys() & {"given_name", "family_name", "aliases"}:
-        folded = folded_person_names(given, family, changes.get("aliases", person.aliases))
-        changes |= {name: value for name, value in folded.items() if getattr(person, name) != value}
-    return changes
-
-
-def new_organisation(fields: dict[str, Any]) -> dict[str, Any]:
-    """The columns of a new organisation, by the rules of ``service.create_organisation``."""
-    _unknown(fields, ORGANISATION_FIELDS)
-    name = _spaces(fields.get("name"))
-    if not name:
-        raise DirectoryError("An organisation needs a name.")
-    aliases = clean_aliases(fields.get("aliases"), name, fields.get("acronym"))
-    values = {column: fields.get(column) for column in ORGANISATION_FIELDS} | {
-        "name": name,
-        "aliases": aliases,
-    }
-    return values | folded_organisation_names(name, values["acronym"], aliases)
-
-
-def changed_organisation(organisation: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    """The columns that change, by the rules of ``service.update_organisation`` (loops: ``_refuse_loops``)."""
-    _unknown(fields, ORGANISATION_FIELDS)
-    fields = dict(fields)
-    if "name" in fields:
-        fields["name"] = _spaces(fields["name"])
-        if not fields["name"]:
-            raise DirectoryError("An organisation needs a name.")
-    name, acronym = fields.get("name", organisation.name), fields.get("acronym", organisation.acronym)
-    if "aliases" in fields:
-        fields["aliases"] = clean_aliases(fields["aliases"], name, acronym)
-    changes = {column: value for column, value in fields.items() if getattr(organisation, column) != value}
-    if changes.keys() & {"name", "acronym", "aliases"}:
-        folded = folded_organisation_names(name, acronym, changes.get("aliases", organisation.aliases))
-        changes |= {
-            column: value for column, value in folded.items() if getattr(organisation, column) != value
-        }
-    return changes
 
 
 def _checked(

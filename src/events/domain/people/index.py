@@ -26,8 +26,8 @@ from ...models import (
     Presentation,
     SpeakerLink,
 )
+from .public_queries import LINEAGE_STEPS, PUBLIC_TALK, public_talk_exists
 from .search import organisations_matching, people_matching, search_words
-from .service import LINEAGE_STEPS, PUBLIC_TALK, public_talk_exists
 
 PAGE_SIZE = 50
 LETTERS = tuple(string.ascii_lowercase)

@@ -18,7 +18,8 @@ from ...models import Organisation, Person
 from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
-from . import index, service
+from ...web.urls import url
+from . import index, public_queries
 
 # Longer searches are cut: only the first few words count anyway (see search.search_words).
 MAX_QUERY = 200
@@ -63,7 +64,7 @@ class PeoplePages(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
         return await _index_page(
-            request, page_cache, index.speakers_page, "public/speakers.html", letter, q, page
+            request, page_cache, index.speakers_page, "public/people/speakers.html", letter, q, page
         )
 
     @public_page("/organisations", name="organisations")
@@ -76,7 +77,7 @@ class PeoplePages(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
         return await _index_page(
-            request, page_cache, index.organisations_page, "public/organisations.html", letter, q, page
+            request, page_cache, index.organisations_page, "public/people/organisations.html", letter, q, page
         )
 
     @public_page("/speakers/{slug:str}", name="speaker")
@@ -88,22 +89,24 @@ class PeoplePages(Controller):
     ) -> Response:
         def render(db_session: Session) -> str | Response:
             missing = NotFoundException(f"No speaker is called {slug!r}.")
-            person = service.person_by_slug(db_session, slug)
+            person = public_queries.person_by_slug(db_session, slug)
             if person is None:
                 raise missing
             if person.merged_into_id is not None:  # a merged duplicate: its old URL leads to the survivor
                 if not index.has_speaker_page(db_session, person.merged_into_id):
                     raise missing  # the survivor has no public page: its name is not given away either
                 survivor = db_session.scalar(select(Person.slug).where(Person.id == person.merged_into_id))
-                return Redirect(f"/speakers/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
-            history = service.person_history(db_session, person, dt.datetime.now(dt.UTC))
+                return Redirect(
+                    url(request, "speaker", slug=survivor), status_code=HTTP_301_MOVED_PERMANENTLY
+                )
+            history = public_queries.person_history(db_session, person, dt.datetime.now(dt.UTC))
             if not history:  # only on drafts, on deleted talks or in the staff directory: not public
                 raise missing
             with_pages = index.organisations_with_pages(
                 db_session, [person.organisation_id] if person.organisation_id else []
             )
             return render_page(
-                request, "public/speaker.html", person=person, history=history, with_pages=with_pages
+                request, "public/people/speaker.html", person=person, history=history, with_pages=with_pages
             )
 
         return await page_cache.respond(request, render)
@@ -117,7 +120,7 @@ class PeoplePages(Controller):
     ) -> Response:
         def render(db_session: Session) -> str | Response:
             missing = NotFoundException(f"No organisation is called {slug!r}.")
-            organisation = service.organisation_by_slug(db_session, slug)
+            organisation = public_queries.organisation_by_slug(db_session, slug)
             if organisation is None:
                 raise missing
             # A body with nothing public to show (and a merged duplicate that would lead to one) answers as
@@ -130,14 +133,16 @@ class PeoplePages(Controller):
                 survivor = db_session.scalar(
                     select(Organisation.slug).where(Organisation.id == organisation.merged_into_id)
                 )
-                return Redirect(f"/organisations/{survivor}", status_code=HTTP_301_MOVED_PERMANENTLY)
-            page = service.organisation_page(db_session, organisation, dt.datetime.now(dt.UTC))
+                return Redirect(
+                    url(request, "organisation", slug=survivor), status_code=HTTP_301_MOVED_PERMANENTLY
+                )
+            page = public_queries.organisation_page(db_session, organisation, dt.datetime.now(dt.UTC))
             # One statement for this page and the divisions and earlier names it would link (the parent and
             # the later names have pages whenever this one has).
             related = {organisation.id, *(other.id for other in (*page.children, *page.predecessors))}
             with_pages = index.organisations_with_pages(db_session, related)
             if organisation.id not in with_pages:
                 raise missing
-            return render_page(request, "public/organisation.html", page=page, with_pages=with_pages)
+            return render_page(request, "public/people/organisation.html", page=page, with_pages=with_pages)
 
         return await page_cache.respond(request, render)

@@ -4,6 +4,7 @@ by name, and where to go back to."""
 from __future__ import annotations
 
 from litestar import Request
+from litestar.exceptions import ValidationException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from ....audit import Actor
 from ....models import EventSession, Organisation, Presentation
 from ....web.urls import url
 from ...accounts.auth import actor_of
+from ...people import queries as people_queries
 from ...people import service as people
 from .. import service
 
@@ -43,9 +45,13 @@ async def set_deleted(
 
 
 async def organisation_named(db: AsyncSession, value: str | None, actor: Actor) -> Organisation | None:
-    """An organisation picked by id, or typed by name or acronym (created if it is new)."""
+    """An organisation typed by name or acronym (created if it is new); digits are a name, never an id,
+    and a name without a letter is refused (400)."""
     if not value:
         return None
-    return await people.organisation_named(db, value) or await people.create_organisation(
-        db, actor, name=value
-    )
+    try:
+        return await people_queries.organisation_named(db, value) or await people.create_organisation(
+            db, actor, name=value
+        )
+    except people.DirectoryError as error:
+        raise ValidationException(str(error)) from None

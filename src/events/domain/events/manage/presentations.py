@@ -15,7 +15,7 @@ from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ...accounts.auth import actor_of, event_access, signed_in
-from ...people import service as people
+from ...people import queries as people_queries
 from .. import queries, service
 from ..deps import EVENT_DEPENDENCIES, EventDep, PresentationDep, load_in_event
 from ..forms import MoveForm, PresentationForm
@@ -64,7 +64,7 @@ class PresentationManagement(Controller):
                 "item": item,
                 "sessions": await queries.live_sessions(db, event),
                 "q": q or "",
-                "matches": await people.search_people(db, q) if q else [],
+                "matches": await people_queries.search_people(db, q) if q else [],
                 "invitations": await queries.invitations_of(db, item),
                 "now": dt.datetime.now(dt.UTC),
                 "default_expiry": (dt.date.today() + dt.timedelta(days=30)).isoformat(),

@@ -17,7 +17,7 @@ from events.audit import COMMAND_LINE
 from events.domain.accounts.service import create_user
 from events.domain.people import bulk
 from events.domain.people import service as people
-from events.domain.people.transfer import neutralise, restore
+from events.domain.people.csv.format import neutralise, restore
 from events.models import AuditEntry, Organisation, OrganisationKind, Person, Role
 from tests.conftest import PASSWORD, _empty_tables, csrf_token, sign_in, staged_uploads
 from tests.pages import main_text

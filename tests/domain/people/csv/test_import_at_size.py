@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from events.audit import COMMAND_LINE
 from events.domain.people import bulk
+from events.domain.people import queries as people_queries
 from events.domain.people import service as people
 from events.models import (
     AuditEntry,
@@ -17,7 +18,7 @@ from events.models import (
     person_name_term,
 )
 from tests.conftest import sign_in
-from tests.domain.people.test_transfer import IMPORT, confirm, staged, table, token_of, upload
+from tests.domain.people.csv.test_transfer import IMPORT, confirm, staged, table, token_of, upload
 from tests.pages import main_text
 
 PEOPLE = 2000
@@ -97,7 +98,7 @@ def test_a_large_import_is_written_in_bulk_searchable_with_one_audit_entry_and_o
 
         queries = ["helene cote", "h cote", "marie roy", "mckendy", "ann asked", "zfamily0", "alias1234",
                    f"given{PEOPLE - 10} zfamily{PEOPLE - 10}", "bulk office 7"]  # fmt: skip
-        results = {query: await people.search_people(session, query, limit=100) for query in queries}
+        results = {query: await people_queries.search_people(session, query, limit=100) for query in queries}
         office_0 = await session.scalar(select(Organisation).where(Organisation.slug == "bulk-office-0"))
         parent = await session.get(Organisation, office_0.parent_id)
         entry = await session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))

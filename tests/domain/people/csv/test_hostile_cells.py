@@ -8,7 +8,7 @@ from events.domain.people import bulk
 from events.domain.people.bulk import Change
 from events.domain.people.service import DirectoryError
 from tests.conftest import sign_in
-from tests.domain.people.test_transfer import confirm, counts, table, upload
+from tests.domain.people.csv.test_transfer import confirm, counts, table, upload
 from tests.pages import main_text
 
 
