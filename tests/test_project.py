@@ -141,8 +141,9 @@ def _page_routes(data_dir: Path) -> dict[str, set[str]]:
             continue
         path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
         for handler in getattr(route, "route_handlers", ()):
-            module = handler.fn.__module__.removeprefix("events.").replace(".", "/") + ".py"
-            found.setdefault(path, set()).add(module)
+            if handler.fn.__module__.startswith("events."):  # not Litestar's own OPTIONS answers
+                module = handler.fn.__module__.removeprefix("events.").replace(".", "/") + ".py"
+                found.setdefault(path, set()).add(module)
     return found
 
 
