@@ -43,9 +43,10 @@ class LocalStorage:
             self.staging.settled(key)
             raise
 
-    async def save(self, chunks: AsyncIterable[bytes]) -> StoredObject:
-        name = uuid.uuid4().hex
-        temporary = self.staging_dir / name
+    async def _write_hashed(self, chunks: AsyncIterable[bytes]) -> tuple[Path, int, str]:
+        """The chunks written to a new file in this process's staging folder: its path, size and SHA-256
+        (nothing is left behind if the writing fails)."""
+        temporary = self.staging_dir / uuid.uuid4().hex
         digest = hashlib.sha256()
         size = 0
         try:
@@ -54,11 +55,20 @@ class LocalStorage:
                     digest.update(chunk)
                     size += len(chunk)
                     await handle.write(chunk)
-            self._place(temporary, f"{name[:2]}/{name}")
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        return StoredObject(key=f"{name[:2]}/{name}", size=size, sha256=digest.hexdigest())
+        return temporary, size, digest.hexdigest()
+
+    async def save(self, chunks: AsyncIterable[bytes]) -> StoredObject:
+        temporary, size, sha256 = await self._write_hashed(chunks)
+        key = f"{temporary.name[:2]}/{temporary.name}"
+        try:
+            self._place(temporary, key)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return StoredObject(key=key, size=size, sha256=sha256)
 
     async def adopt(self, path: Path, *, sha256: str, size: int) -> StoredObject:
         # A rename, not a copy: the staging folder is inside the root. Across filesystems os.replace
@@ -74,20 +84,13 @@ class LocalStorage:
         final = self._path(key)
         if final.exists():
             raise FileExistsError(f"an object is already stored under {key}")
-        temporary = self.staging_dir / uuid.uuid4().hex
-        digest = hashlib.sha256()
-        size = 0
+        temporary, size, sha256 = await self._write_hashed(chunks)
         try:
-            async with await anyio.open_file(temporary, "wb") as handle:
-                async for chunk in chunks:
-                    digest.update(chunk)
-                    size += len(chunk)
-                    await handle.write(chunk)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temporary, final)
         finally:
             temporary.unlink(missing_ok=True)
-        return StoredObject(key=key, size=size, sha256=digest.hexdigest())
+        return StoredObject(key=key, size=size, sha256=sha256)
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         async with await anyio.open_file(self._path(key), "rb") as handle:
