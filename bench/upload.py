@@ -229,7 +229,14 @@ def bench_real_route(env: dict[str, str], args: argparse.Namespace) -> list[Chec
             growth, limit = result["growth_mib"], TARGET_GROWTH_MIB
             checks.append((f"{label}: RSS growth <= {limit} MiB", growth <= limit, f"{growth:.1f} MiB"))
             checks.append((f"{label}: stored file has the sent size and SHA-256", intact, str(intact)))
-        leftovers = [*(storage / ".incoming").iterdir(), *Path(env["TMPDIR"]).iterdir()]
+        # Each live worker keeps its own staging folder and locked journal (storage/staging.py): files
+        # inside those folders would be leftovers, the folders and journals themselves are not.
+        staged = [
+            path
+            for path in (storage / ".incoming").rglob("*")
+            if path.is_file() and path.suffix != ".journal"
+        ]
+        leftovers = [*staged, *Path(env["TMPDIR"]).iterdir()]
         checks.append(
             ("nothing left in staging or spooled to TMPDIR", not leftovers, f"{len(leftovers)} files")
         )
