@@ -52,14 +52,15 @@ async def provide_event(db: Db, event_id: FromPath[int]) -> LearningEvent:
     return await load_event(db, event_id)
 
 
-async def provide_event_session(db: Db, event_id: FromPath[int], session_id: FromPath[int]) -> EventSession:
-    return await load_in_event(db, EventSession, session_id, event_id)
+# Each loader depends on the one before it (session and presentation on the event, speaker link on the
+# presentation): Litestar resolves the dependencies of one level concurrently, and one database session
+# runs one statement at a time ("concurrent operations are not permitted", a 500).
+async def provide_event_session(db: Db, event: EventDep, session_id: FromPath[int]) -> EventSession:
+    return await load_in_event(db, EventSession, session_id, event.id)
 
 
-async def provide_presentation(
-    db: Db, event_id: FromPath[int], presentation_id: FromPath[int]
-) -> Presentation:
-    return await load_in_event(db, Presentation, presentation_id, event_id)
+async def provide_presentation(db: Db, event: EventDep, presentation_id: FromPath[int]) -> Presentation:
+    return await load_in_event(db, Presentation, presentation_id, event.id)
 
 
 async def provide_speaker_link(db: Db, presentation: PresentationDep, link_id: FromPath[int]) -> SpeakerLink:
