@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/event_page.py
+
+# After changing texts in code or templates: refresh the French catalogue, then translate its new entries.
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F src/events/locale/babel.cfg -k N_ --no-location --sort-output --omit-header \
+		-o src/events/locale/messages.pot .
+	$(BIN)/pybabel update -i src/events/locale/messages.pot -d src/events/locale -l fr \
+		--no-fuzzy-matching --ignore-obsolete -w 100
+	rm src/events/locale/messages.pot
 
 clean:
 	rm -rf $(VENV) data dist build

@@ -12,7 +12,7 @@ SOURCE = Path(events.__file__).parent
 
 # Lowest first: a module may import its own floor and those below it.
 FLOORS = [
-    ("events.resources", "events.config", "events.text"),
+    ("events.resources", "events.config", "events.text", "events.i18n"),
     ("events.models",),
     ("events.audit",),
     ("events.db", "events.storage"),

@@ -6,7 +6,7 @@ import logging
 import warnings
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.di import Provide
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
@@ -37,6 +37,7 @@ from .web.deps import provide_transaction, remember_status
 from .web.errors import exception_handlers
 from .web.headers import security_headers
 from .web.input import refuse_impossible_input
+from .web.locale import choose_locale, remember_choice, switch_language, with_locale_prefix
 from .web.page_cache import PageCache
 from .web.templating import template_config
 from .web.urls import install_url_global
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditLog,
             UserAdministration,
             UploadLinkPages,
+            switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         plugins=[
@@ -90,9 +92,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FlashPlugin(config=FlashConfig(template_config=templates)),
         ],
         on_app_init=[auth.on_app_init],
-        before_request=refuse_impossible_input,
+        before_request=before_request,
         after_request=remember_status,
-        before_send=[security_headers(https=settings.secure_cookies)],
+        before_send=[security_headers(https=settings.secure_cookies), remember_choice],
         on_startup=[sweep_staging_at_start],
         on_shutdown=[page_cache.close, storage.close],
         csrf_config=csrf_config(settings),
@@ -108,4 +110,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
     )
     install_url_global(app)
+    app.asgi_handler = with_locale_prefix(app.asgi_handler)
     return app
+
+
+async def before_request(request: Request) -> Response | None:
+    # The language first: a refusal is then worded in the page's language.
+    return choose_locale(request) or await refuse_impossible_input(request)

@@ -68,6 +68,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     max_upload_mb: int = 512
     site_name: str = "Learning Events Archive"
+    site_name_fr: str = "Archives des activités d’apprentissage"
     debug: bool = False
     db_wait_seconds: float = 15.0
     host: str = "127.0.0.1"
@@ -90,6 +91,7 @@ class Settings:
             public_url=env.get("EVENTS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             max_upload_mb=int(env.get("EVENTS_MAX_UPLOAD_MB", "512")),
             site_name=env.get("EVENTS_SITE_NAME", "Learning Events Archive"),
+            site_name_fr=env.get("EVENTS_SITE_NAME_FR", "Archives des activités d’apprentissage"),
             debug=_flag(env.get("EVENTS_DEBUG", "off")),
             db_wait_seconds=float(env.get("EVENTS_DB_WAIT_SECONDS", "15")),
             host=env.get("EVENTS_HOST", "127.0.0.1"),

@@ -30,6 +30,8 @@ class User(BigIntAuditBase):
     role: Mapped[Role] = enum_column(Role, default=Role.ORGANISER)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # The language of the management pages for this user ("en", "fr"); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class EventGrant(BigIntAuditBase):

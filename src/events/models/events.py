@@ -42,6 +42,10 @@ class Topic(BigIntAuditBase):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str | None] = mapped_column(String(500), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
+    # The French side of each text: the plain columns hold the English.
+    title_fr: Mapped[str | None] = mapped_column(String(300), default=None)
+    summary_fr: Mapped[str | None] = mapped_column(String(500), default=None)
+    description_fr: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
 
     events: Mapped[list[LearningEvent]] = relationship(
         secondary=event_topic, back_populates="topics", lazy="raise"
@@ -54,6 +58,8 @@ class LearningEvent(SoftDelete, BigIntAuditBase):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
+    title_fr: Mapped[str | None] = mapped_column(String(300), default=None)
+    description_fr: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     start_date: Mapped[dt.date] = mapped_column(Date, index=True)
     end_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     venue: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -90,6 +96,8 @@ class EventSession(SoftDelete, BigIntAuditBase):
     event_id: Mapped[int] = mapped_column(ForeignKey("learning_event.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
+    title_fr: Mapped[str | None] = mapped_column(String(300), default=None)
+    description_fr: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
@@ -114,6 +122,8 @@ class Presentation(SoftDelete, BigIntAuditBase):
     )
     title: Mapped[str] = mapped_column(String(500))
     abstract: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
+    title_fr: Mapped[str | None] = mapped_column(String(500), default=None)
+    abstract_fr: Mapped[str | None] = mapped_column(Text, default=None, info={"max_length": 20_000})
     position: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     ends_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
@@ -143,6 +153,7 @@ class SpeakerLink(BigIntAuditBase):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     job_title: Mapped[str | None] = mapped_column(String(300), default=None)
+    job_title_fr: Mapped[str | None] = mapped_column(String(300), default=None)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )

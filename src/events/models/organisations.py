@@ -29,6 +29,8 @@ class Organisation(BigIntAuditBase):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     acronym: Mapped[str | None] = mapped_column(String(30), default=None)
+    name_fr: Mapped[str | None] = mapped_column(String(300), default=None)  # Service Nouveau-Brunswick
+    acronym_fr: Mapped[str | None] = mapped_column(String(30), default=None)  # CCRA is ADRC in French
     kind: Mapped[OrganisationKind | None] = enum_column(OrganisationKind, default=None, nullable=True)
     jurisdiction: Mapped[str | None] = mapped_column(String(120), default=None)
     website: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..models.validation import InvalidText
+from .locale import path_without_language
 from .urls import url
 
 logger = logging.getLogger("events")
@@ -50,7 +51,13 @@ def _respond(request: Request, status: int, detail: str) -> Response:
             media_type="application/problem+json",
         )
     template = request.app.template_engine.get_template("errors/error.html")
-    body = template.render(status=status, title=title, detail=detail, request_path=request.url.path)
+    body = template.render(
+        status=status,
+        title=title,
+        detail=detail,
+        request_path=request.url.path,
+        switch_next=path_without_language(request),
+    )
     return Response(content=body, status_code=status, media_type=MediaType.HTML)
 
 

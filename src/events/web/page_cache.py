@@ -23,8 +23,15 @@ Render = Callable[[Session], str | Response]
 
 
 def public_page(path: str, **options):  # noqa: ANN003, ANN201
-    """Route decorator for a cached public page: GET and HEAD (link checkers use HEAD)."""
-    return route(path, http_method=[HttpMethod.GET, HttpMethod.HEAD], include_in_schema=False, **options)
+    """Route decorator for a cached public page: GET and HEAD (link checkers use HEAD), in English at
+    `path` and in French at /fr`path` (see web/locale.py)."""
+    return route(
+        path,
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        include_in_schema=False,
+        opt={"localized": True},
+        **options,
+    )
 
 
 class PageCache:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -13,8 +12,24 @@ from markupsafe import Markup, escape
 
 from ..audit import action_label
 from ..config import Settings
+from ..i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    current_locale,
+    date_and_time,
+    date_range,
+    file_size,
+    format_number,
+    gettext,
+    long_date,
+    ngettext,
+    pgettext,
+    short_date,
+    time_of_day,
+)
 from ..models.validation import printable
 from ..resources import TEMPLATES_DIR
+from .locale import alternates
 
 _TYPE_LABELS = {
     "application/pdf": "PDF",
@@ -24,49 +39,23 @@ _TYPE_LABELS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
     "application/vnd.ms-excel": "Excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-    "text/plain": "text",
+    "application/vnd.oasis.opendocument.presentation": N_("OpenDocument presentation"),
+    "application/vnd.oasis.opendocument.text": N_("OpenDocument text"),
+    "application/vnd.oasis.opendocument.spreadsheet": N_("OpenDocument spreadsheet"),
+    "text/plain": N_("text"),
     "text/csv": "CSV",
 }
-
-
-def file_size(size: int | None) -> str:
-    """228 KB, 2.2 MB: in the spirit of the old listings (powers of 1024, few digits)."""
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024):,} KB"
-    if size < 1024**3:
-        return f"{size / 1024**2:.1f} MB"
-    return f"{size / 1024**3:.1f} GB"
+_MEDIA_LABELS = {"image": N_("image"), "audio": N_("audio"), "video": N_("video")}
 
 
 def file_type(content_type: str | None, filename: str | None = None) -> str:
     if content_type in _TYPE_LABELS:
-        return _TYPE_LABELS[content_type]
+        return gettext(_TYPE_LABELS[content_type])
     major = (content_type or "").partition("/")[0]
-    if major in {"image", "audio", "video"}:
-        return major
+    if major in _MEDIA_LABELS:
+        return gettext(_MEDIA_LABELS[major])
     suffix = PurePosixPath(filename or "").suffix.lstrip(".")
-    return suffix.upper() or "file"
-
-
-def long_date(value: dt.date | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:%A, %B} {value.day}, {value.year}"
-
-
-def date_range(start: dt.date, end: dt.date | None) -> str:
-    if end is None or end == start:
-        return long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%B} {start.day}–{end.day}, {start.year}"
-    return f"{long_date(start)} – {long_date(end)}"
+    return suffix.upper() or gettext("file")
 
 
 _ID, _NAME = "MATERIALID", "FILENAME"  # stand-ins that quoting leaves as they are
@@ -93,7 +82,7 @@ def material_label(material) -> str:  # noqa: ANN001
     """'(PDF, 228 KB)' for a file, '(link)' for an external one."""
     version = material.current_version
     if material.external_url or version is None:
-        return "(link)"
+        return gettext("(link)")
     return f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"
 
 
@@ -103,11 +92,30 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("\n").join(Markup("<p>%s</p>") % escape(block) for block in blocks if block)
 
 
+class _InLanguage:
+    """A setting with a value per language (the site's name), printed in the language spoken now."""
+
+    def __init__(self, **values: str) -> None:
+        self._values = values
+
+    def __str__(self) -> str:
+        return self._values[current_locale.get()]
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def configure_environment(environment: Environment, settings: Settings) -> None:
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     environment.filters.update(
         file_size=file_size,
         file_type=file_type,
         long_date=long_date,
+        short_date=short_date,
+        time_of_day=time_of_day,
+        date_and_time=date_and_time,
+        number=format_number,
         paragraphs=paragraphs,
         material_href=material_href,
         material_label=material_label,
@@ -115,8 +123,12 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         action_label=action_label,
     )
     environment.globals.update(
-        site_name=settings.site_name,
+        site_name=_InLanguage(en=settings.site_name, fr=settings.site_name_fr),
         date_range=date_range,
+        lang=current_locale.get,
+        page_alternates=alternates,
+        public_url=settings.public_url,
+        language_names=LANGUAGE_NAMES,
         print_view=False,
         max_upload_mb=settings.max_upload_mb,
     )
@@ -135,4 +147,4 @@ def template_config(settings: Settings) -> TemplateConfig:
 def render_page(request, template_name: str, **context: object) -> str:  # noqa: ANN001
     """Render a template to a string (public pages are cached as strings by the page cache)."""
     template = request.app.template_engine.get_template(template_name)
-    return template.render(request_path=request.url.path, **context)
+    return template.render(request_path=request.url.path, alternates=alternates(request), **context)

@@ -14,6 +14,8 @@ from urllib.parse import quote, urlencode
 from litestar import Litestar, Request
 from litestar.exceptions import NoRouteMatchFoundException
 
+from ..i18n import URL_PREFIXES, current_locale
+
 _PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
@@ -22,8 +24,11 @@ class Urls:
 
     def __init__(self, app: Litestar) -> None:
         self._paths: dict[str, tuple[str, dict[str, str]]] = {}
+        self._localized: set[str] = set()  # public pages: /fr/... in French (see web/locale.py)
         for route in app.routes:
             for handler in getattr(route, "route_handlers", ()):
+                if handler.name and handler.opt.get("localized"):
+                    self._localized.add(handler.name)
                 if handler.name and handler.name not in self._paths:
                     # A "path" parameter keeps its slashes; any other is one path segment.
                     safe = {
@@ -31,8 +36,17 @@ class Urls:
                     }
                     self._paths[handler.name] = (_PARAMETER.sub(r"{\1}", route.path), safe)
 
-    def __call__(self, name: str, /, query: dict[str, Any] | None = None, **parameters: Any) -> str:
-        """The path of route `name`; each parameter is quoted (a file name may hold any character)."""
+    def __call__(
+        self,
+        name: str,
+        /,
+        query: dict[str, Any] | None = None,
+        in_locale: str | None = None,
+        **parameters: Any,
+    ) -> str:
+        """The path of route `name`; each parameter is quoted (a file name may hold any character).
+
+        A public page's path is in the language spoken now, or in `in_locale`."""
         try:
             template, safe = self._paths[name]
         except KeyError:
@@ -42,6 +56,8 @@ class Urls:
         path = template.format_map(
             {key: quote(str(value), safe=safe[key]) for key, value in parameters.items()}
         )
+        if name in self._localized:
+            path = URL_PREFIXES[in_locale or current_locale.get()] + path
         if query:
             kept = {key: value for key, value in query.items() if value not in (None, "")}
             if kept:
@@ -61,6 +77,23 @@ class Urls:
         ]
 
 
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: a redirect never leads to another site.
+
+    Browsers drop tabs and line breaks inside an address and read a backslash as a slash, so
+    `/\t/evil.example` and `/\\evil.example` lead off-site: refuse any of them outright.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(" " < char != "\x7f" for char in target)
+    ):
+        return target
+    return None
+
+
 def urls_of(app: Litestar) -> Urls:
     """The application's compiled URLs, made on first use (every route is registered by then)."""
     urls = app.state.get("urls")
@@ -69,9 +102,16 @@ def urls_of(app: Litestar) -> Urls:
     return urls
 
 
-def url(request: Request, name: str, /, query: dict[str, Any] | None = None, **parameters: Any) -> str:
+def url(
+    request: Request,
+    name: str,
+    /,
+    query: dict[str, Any] | None = None,
+    in_locale: str | None = None,
+    **parameters: Any,
+) -> str:
     """The path of the route named `name` in the request's application."""
-    return urls_of(request.app)(name, query=query, **parameters)
+    return urls_of(request.app)(name, query=query, in_locale=in_locale, **parameters)
 
 
 def install_url_global(app: Litestar) -> None:
@@ -86,4 +126,18 @@ def install_url_global(app: Litestar) -> None:
     environment = app.template_engine.engine
     environment.globals["url"] = urls
     for name in urls.named_by_slug():
-        environment.filters[f"{name}_url"] = urls(name, slug="").__add__
+        environment.filters[f"{name}_url"] = _SlugPath(
+            {locale: urls(name, slug="", in_locale=locale) for locale in URL_PREFIXES}
+        )
+
+
+class _SlugPath:
+    """`slug -> path` of one page named by slug, in the language spoken now."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, starts: dict[str, str]) -> None:
+        self._starts = starts
+
+    def __call__(self, slug: str) -> str:
+        return self._starts[current_locale.get()] + slug

@@ -21,6 +21,7 @@ class UploadLinkPages(Controller):
     path = "/upload/{token:str}"
     dependencies = {**UPLOAD_LINK, **FILE_IN_REACH}
     include_in_schema = False
+    opt = {"localized": True}  # a speaker may be sent the French page: /fr/upload/...
 
     @get("", name="invited_upload")
     async def page(self, link: UploadLinkDep, db: Db) -> Template:
