@@ -87,9 +87,43 @@ def material_label(material) -> str:  # noqa: ANN001
 
 
 def paragraphs(text: str | None) -> Markup:
-    """Plain text with blank lines between paragraphs, as safe HTML paragraphs."""
+    """Plain text with blank lines between paragraphs, as safe HTML paragraphs (a fallback to the
+    other language, see LocalText, is wrapped in a block that says its language)."""
     blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
-    return Markup("\n").join(Markup("<p>%s</p>") % escape(block) for block in blocks if block)
+    html = Markup("\n").join(Markup("<p>%s</p>") % escape(block) for block in blocks if block)
+    lang = getattr(text, "lang", None)
+    if html and lang and lang != current_locale.get():
+        return Markup('<div lang="{0}">{1}</div>').format(lang, html)
+    return html
+
+
+class LocalText(str):
+    """A record's text in the page's language, or in the other one when it has none there.
+
+    Printed in a template, a fallback carries its language for screen readers and translators:
+    `<span lang="en">Single Window</span>` on a French page. `.lang` says which language it is in.
+    """
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> LocalText:
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+    def __html__(self) -> str:
+        if self.lang == current_locale.get() or not self:
+            return str(escape(str(self)))
+        return str(Markup('<span lang="{0}">{1}</span>').format(self.lang, str(self)))
+
+
+def in_language(record: object, field: str) -> LocalText:
+    """`record.field` (English) or `record.field_fr` (French), in the language spoken now if the record
+    has it, else in the other: {{ event | tr("title") }}. Works on models and on read-model rows."""
+    english, french = getattr(record, field, None) or "", getattr(record, f"{field}_fr", None) or ""
+    if current_locale.get() == "fr":
+        return LocalText(french, "fr") if french else LocalText(english, "en")
+    return LocalText(english, "en") if english else LocalText(french, "fr")
 
 
 class _InLanguage:
@@ -116,6 +150,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         time_of_day=time_of_day,
         date_and_time=date_and_time,
         number=format_number,
+        tr=in_language,
         paragraphs=paragraphs,
         material_href=material_href,
         material_label=material_label,
