@@ -1,7 +1,7 @@
 # The production image: the installed wheel, no checkout. Configure it with EVENTS_* variables.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md hatch_build.py ./
 COPY src ./src
 COPY templates ./templates
 COPY migrations ./migrations

@@ -94,6 +94,7 @@ def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
         "events/static/site.css",
         "events/migrations/env.py",
         "events/migrations/versions/0001_initial_schema.py",
+        "events/locale/fr/LC_MESSAGES/messages.mo",  # compiled when the wheel is built
     ):
         assert expected in names
 
@@ -123,11 +124,14 @@ def test_the_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
         "with TestClient(create_app()) as c:\n"
         "    page = c.get('/events/2003-fredericton-learning-event')\n"
         "    css = c.get('/static/site.css')\n"
-        "    print(events.__file__, page.status_code, 'Overview of SNB' in page.text, css.status_code)",
+        "    french = c.get('/fr/events/2003-fredericton-learning-event')\n"
+        "    print(events.__file__, page.status_code, 'Overview of SNB' in page.text, css.status_code,\n"
+        "          french.status_code, 'Passer au contenu principal' in french.text)",
     )
-    location, status, has_listing, css_status = output.split()
+    location, status, has_listing, css_status, french_status, speaks_french = output.split()
     assert location.startswith(str(target))
     assert (status, has_listing, css_status) == ("200", "True", "200")
+    assert (french_status, speaks_french) == ("200", "True")
 
 
 def _page_routes(data_dir: Path) -> dict[str, set[str]]:
