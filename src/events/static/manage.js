@@ -1,6 +1,12 @@
 // Comfort for organisers; every form also works without this file.
 "use strict";
 
+// What this script says, in the page's language: from the catalogue, through <body data-messages>
+// (see script_messages in web/templating.py). "%(name)s" stands for a value.
+const messages = JSON.parse(document.body.dataset.messages || "{}");
+const say = (key, values = {}) =>
+  (messages[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+
 // Type-ahead: as the organiser types a name, the matching people appear as buttons of the add form.
 document.querySelectorAll("input[data-typeahead]").forEach((input) => {
   const target = document.getElementById(input.getAttribute("aria-controls"));
@@ -48,7 +54,7 @@ document.querySelectorAll("form[data-upload]").forEach((form) => {
     label.textContent = `${file.name} `;
     bar.max = file.size || 1;
     bar.value = 0;
-    bar.setAttribute("aria-label", `Uploading ${file.name}`);
+    bar.setAttribute("aria-label", say("uploading_file", { name: file.name }));
     item.append(label, bar);
     list.append(item);
     const body = new FormData();
@@ -63,11 +69,11 @@ document.querySelectorAll("form[data-upload]").forEach((form) => {
       let answer = {};
       try { answer = JSON.parse(request.responseText); } catch { /* an error page */ }
       const ok = request.status < 300 && !answer.error;
-      item.append(document.createTextNode(ok ? " uploaded" : ` not uploaded: ${answer.error || request.statusText}`));
+      item.append(document.createTextNode(` ${ok ? say("uploaded") : say("not_uploaded", { reason: answer.error || request.statusText })}`));
       item.className = ok ? "done" : "failed";
       resolve({ ok, next: answer.next });
     });
-    request.addEventListener("error", () => { item.append(document.createTextNode(" failed (network)")); resolve({ ok: false }); });
+    request.addEventListener("error", () => { item.append(document.createTextNode(` ${say("network_failure")}`)); resolve({ ok: false }); });
     request.send(body);
   });
 
@@ -117,21 +123,21 @@ document.querySelectorAll("form[data-import]").forEach((form) => {
     if (token) request.setRequestHeader("X-CSRFToken", token.value);
     bar.hidden = false;
     bar.value = 0;
-    status.textContent = "Uploading…";
+    status.textContent = say("uploading");
     request.upload.addEventListener("progress", (progress) => {
       if (progress.lengthComputable) { bar.max = progress.total; bar.value = progress.loaded; }
     });
-    request.upload.addEventListener("load", () => { status.textContent = "Uploaded; checking every row…"; });
+    request.upload.addEventListener("load", () => { status.textContent = say("checking_rows"); });
     request.addEventListener("load", () => {
       let answer = {};
       try { answer = JSON.parse(request.responseText); } catch { /* an error page */ }
       if (request.status < 300 && answer.next) { window.location.assign(answer.next); return; }
       bar.hidden = true;
-      status.textContent = `Not imported: ${answer.error || request.statusText}`;
+      status.textContent = say("not_imported", { reason: answer.error || request.statusText });
     });
     request.addEventListener("error", () => {
       bar.hidden = true;
-      status.textContent = "The upload failed (network). Please try again.";
+      status.textContent = say("upload_network_failure");
     });
     request.send(new FormData(form));
   });

@@ -139,6 +139,20 @@ class _InLanguage:
         return str(escape(str(self)))
 
 
+def script_messages() -> dict[str, str]:
+    """What static/manage.js says, in the page's language (it reads them from <body data-messages>)."""
+    return {
+        "uploading_file": gettext("Uploading %(name)s"),
+        "uploaded": gettext("uploaded"),
+        "not_uploaded": gettext("not uploaded: %(reason)s"),
+        "network_failure": gettext("failed (network)"),
+        "uploading": gettext("Uploading…"),
+        "checking_rows": gettext("Uploaded; checking every row…"),
+        "not_imported": gettext("Not imported: %(reason)s"),
+        "upload_network_failure": gettext("The upload failed (network). Please try again."),
+    }
+
+
 def configure_environment(environment: Environment, settings: Settings) -> None:
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
@@ -162,6 +176,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         date_range=date_range,
         lang=current_locale.get,
         page_alternates=alternates,
+        script_messages=script_messages,
         public_url=settings.public_url,
         language_names=LANGUAGE_NAMES,
         print_view=False,
