@@ -128,7 +128,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
 def create_event(page: Page) -> None:
     page.get_by_role("link", name="New event").click()
     expect(page.get_by_role("heading", name="New event")).to_be_visible(timeout=WAIT)
-    page.get_by_label("Title").fill(EVENT_TITLE)
+    page.get_by_label("Title (English)").fill(EVENT_TITLE)
     page.get_by_label("First day").fill("2024-05-14")
     page.get_by_label("Last day").fill("2024-05-15")
     page.get_by_label("City").fill("Fredericton")
@@ -145,7 +145,7 @@ def _form_under_heading(page: Page, heading: str) -> Locator:
 
 def add_session(page: Page) -> None:
     form = _form_under_heading(page, "Add a session")
-    form.get_by_label("Title").fill(SESSION_TITLE)
+    form.get_by_label("Session title (English)").fill(SESSION_TITLE)
     form.get_by_role("button", name="Add session").click()
     expect(page.get_by_text(f"Added the session “{SESSION_TITLE}”.")).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("heading", name=SESSION_TITLE, level=3)).to_be_visible(timeout=WAIT)
@@ -153,7 +153,7 @@ def add_session(page: Page) -> None:
 
 def add_presentation(page: Page) -> None:
     form = _form_under_heading(page, "Add a presentation")
-    form.get_by_label("Title").fill(PRESENTATION_TITLE)
+    form.get_by_label("Presentation title (English)").fill(PRESENTATION_TITLE)
     expect(form.get_by_label("Session")).to_have_value(re.compile(r"\d+"))  # the new session, preselected
     form.get_by_role("button", name="Add presentation").click()
     expect(page.get_by_role("heading", name=PRESENTATION_TITLE, level=1)).to_be_visible(timeout=WAIT)

@@ -194,3 +194,28 @@ def date_and_time(value: dt.datetime | None) -> str:
         return ""
     separator = ", " if current_locale.get() == "en" else " à "
     return f"{short_date(value.date())}{separator}{time_of_day(value)}"
+
+
+# The languages a record (an event, a material) may be in: the two official languages first, then
+# Indigenous languages of Canada and other languages a Canadian public body may publish in. One list,
+# used by the forms (a <select>) and by the input schemas that refuse any other code.
+RECORD_LANGUAGES: dict[str, str] = {
+    "en": N_("English"),
+    "fr": N_("French"),
+    "iu": N_("Inuktitut"),
+    "cr": N_("Cree"),
+    "oj": N_("Ojibwe"),
+    "mic": N_("Mi’kmaq"),
+    "moh": N_("Mohawk"),
+    "den": N_("Slavey"),
+    "es": N_("Spanish"),
+    "pt": N_("Portuguese"),
+    "de": N_("German"),
+    "zh": N_("Chinese"),
+    "ar": N_("Arabic"),
+}
+
+
+def record_language_choices() -> list[tuple[str, str]]:
+    """(code, name in the interface's language) for a language <select>: official languages first."""
+    return [(code, gettext(name)) for code, name in RECORD_LANGUAGES.items()]

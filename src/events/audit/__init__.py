@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..i18n import N_, gettext
 from ..models import AuditEntry
 
 
@@ -27,26 +28,26 @@ class Actor:
 
 COMMAND_LINE = Actor(label="command line")
 
-# Every action an audit entry may record, and how the audit page names it.
+# Every action an audit entry may record, and how the audit page names it (translated where shown).
 ACTIONS: dict[str, str] = {
-    "create": "Created",
-    "update": "Edited",
-    "delete": "Deleted",
-    "restore": "Restored",
-    "status": "Changed the status",
-    "move": "Moved",
-    "remove": "Removed",
-    "upload": "Uploaded a new version",
-    "restore version": "Restored an earlier version",
-    "invite": "Invited to upload",
-    "revoke": "Revoked",
-    "grant": "Granted access",
-    "sign in": "Signed in",
-    "merge": "Merged",
-    "merged": "Merged into another record",
-    "merge links": "Moved the links of a merged record",
-    "dismiss": "Dismissed a suggestion",
-    "import": "Imported",
+    "create": N_("Created"),
+    "update": N_("Edited"),
+    "delete": N_("Deleted"),
+    "restore": N_("Restored"),
+    "status": N_("Changed the status"),
+    "move": N_("Moved"),
+    "remove": N_("Removed"),
+    "upload": N_("Uploaded a new version"),
+    "restore version": N_("Restored an earlier version"),
+    "invite": N_("Invited to upload"),
+    "revoke": N_("Revoked"),
+    "grant": N_("Granted access"),
+    "sign in": N_("Signed in"),
+    "merge": N_("Merged"),
+    "merged": N_("Merged into another record"),
+    "merge links": N_("Moved the links of a merged record"),
+    "dismiss": N_("Dismissed a suggestion"),
+    "import": N_("Imported"),
 }
 
 
@@ -56,7 +57,7 @@ class UnknownAction(ValueError):
 
 def action_label(action: str) -> str:
     """The audit page's name for an action (entries written before an action was renamed keep theirs)."""
-    return ACTIONS.get(action, action)
+    return gettext(ACTIONS[action]) if action in ACTIONS else action
 
 
 def _plain(value: Any) -> Any:

@@ -18,10 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from ...i18n import N_, gettext
 from ...models import EventSession, LearningEvent, Presentation, SpeakerLink
 from ...web.deps import Db
 
 M = TypeVar("M")
+
+# What a 404 says when an address names a row that is not in the event, by table.
+NOT_IN_EVENT = {
+    "event_session": N_("There is no such session in this event."),
+    "presentation": N_("There is no such presentation in this event."),
+    "material": N_("There is no such material in this event."),
+}
 
 EventDep = NamedDependency[LearningEvent]
 EventSessionDep = NamedDependency[EventSession]
@@ -35,7 +43,7 @@ async def load_event(db: AsyncSession, event_id: int) -> LearningEvent:
         select(LearningEvent).where(LearningEvent.id == event_id, LearningEvent.deleted_at.is_(None))
     )
     if event is None:
-        raise NotFoundException("There is no such event.")
+        raise NotFoundException(gettext("There is no such event."))
     return event
 
 
@@ -44,7 +52,8 @@ async def load_in_event(db: AsyncSession, model: type[M], item_id: int, event_id
     A deleted one is found too: it can be restored."""
     item: Any = await db.scalar(select(model).where(model.id == item_id, model.event_id == event_id))  # type: ignore[attr-defined]
     if item is None:
-        raise NotFoundException(f"There is no such {model.__tablename__.replace('_', ' ')} in this event.")  # type: ignore[attr-defined]
+        table = model.__tablename__  # type: ignore[attr-defined]
+        raise NotFoundException(gettext(NOT_IN_EVENT.get(table, N_("There is no such item in this event."))))
     return item
 
 
@@ -71,7 +80,7 @@ async def provide_speaker_link(db: Db, presentation: PresentationDep, link_id: F
         .options(selectinload(SpeakerLink.person))
     )
     if link is None:
-        raise NotFoundException("There is no such speaker in this presentation.")
+        raise NotFoundException(gettext("There is no such speaker in this presentation."))
     return link
 
 

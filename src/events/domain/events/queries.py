@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +40,35 @@ class EventOverview:
     sessions: list[EventSession]
     presentations: list[Presentation]
     event_materials: list[Material]
-    checklist: dict[str, list[str]]
+    checklist: Checklist
+
+
+@dataclass(slots=True)
+class MissingFrench:
+    """A text with English and no French: `what` is "event_title", "event_description", "session",
+    "presentation" or "job_title"; `record` the row that holds it (a job title's is its speaker link,
+    `presentation` then the talk it is in)."""
+
+    what: str
+    record: object
+    presentation: Presentation | None = None
+
+
+@dataclass(slots=True)
+class Checklist:
+    """What still needs doing before (or after) publishing."""
+
+    draft: bool = False
+    no_slides: list[Presentation] = field(default_factory=list)
+    no_speakers: list[Presentation] = field(default_factory=list)
+    no_organisation: list[str] = field(default_factory=list)  # names of speakers
+    missing_french: list[MissingFrench] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return not (
+            self.draft or self.no_slides or self.no_speakers or self.no_organisation or self.missing_french
+        )
 
 
 async def event_overview(db: AsyncSession, event: LearningEvent) -> EventOverview:
@@ -69,8 +97,8 @@ async def event_overview(db: AsyncSession, event: LearningEvent) -> EventOvervie
     )
 
 
-async def checklist(db: AsyncSession, event: LearningEvent) -> dict[str, list[str]]:
-    """What still needs doing before (or after) publishing."""
+async def checklist(db: AsyncSession, event: LearningEvent) -> Checklist:
+    """What still needs doing before (or after) publishing, and what has no French yet."""
     presentations = list(
         await db.scalars(
             select(Presentation)
@@ -82,10 +110,11 @@ async def checklist(db: AsyncSession, event: LearningEvent) -> dict[str, list[st
             .order_by(Presentation.position)
         )
     )
-    return {
-        "no_slides": [p.title for p in presentations if not [m for m in p.materials if m.deleted_at is None]],
-        "no_speakers": [p.title for p in presentations if not p.speaker_links],
-        "no_organisation": sorted(
+    return Checklist(
+        draft=event.status is EventStatus.DRAFT,
+        no_slides=[p for p in presentations if not [m for m in p.materials if m.deleted_at is None]],
+        no_speakers=[p for p in presentations if not p.speaker_links],
+        no_organisation=sorted(
             {
                 link.person.full_name
                 for p in presentations
@@ -93,8 +122,34 @@ async def checklist(db: AsyncSession, event: LearningEvent) -> dict[str, list[st
                 if link.organisation_id is None
             }
         ),
-        "draft": [event.title] if event.status is EventStatus.DRAFT else [],
-    }
+        missing_french=await _missing_french(db, event, presentations),
+    )
+
+
+async def _missing_french(
+    db: AsyncSession, event: LearningEvent, presentations: list[Presentation]
+) -> list[MissingFrench]:
+    """Every text of the event that has its English and not its French, in the page's order."""
+    missing = []
+    if event.title and not event.title_fr:
+        missing.append(MissingFrench("event_title", event))
+    if event.description and not event.description_fr:
+        missing.append(MissingFrench("event_description", event))
+    missing += [
+        MissingFrench("session", event_session)
+        for event_session in await live_sessions(db, event)
+        if event_session.title and not event_session.title_fr
+    ]
+    for presentation in presentations:
+        if presentation.title and not presentation.title_fr:
+            missing.append(MissingFrench("presentation", presentation))
+    missing += [
+        MissingFrench("job_title", link, presentation)
+        for presentation in presentations
+        for link in presentation.speaker_links
+        if link.job_title and not link.job_title_fr
+    ]
+    return missing
 
 
 async def host_of(db: AsyncSession, event_session: EventSession) -> Organisation | None:

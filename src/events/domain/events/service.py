@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, created_fields, record
 from ...db.slugs import free_slug
+from ...i18n import gettext
 from ...models import (
     EventSession,
     EventStatus,
@@ -50,9 +51,11 @@ async def create_event(
     *,
     title: str,
     start_date: dt.date,
+    title_fr: str | None = None,
     slug: str | None = None,
     end_date: dt.date | None = None,
     description: str | None = None,
+    description_fr: str | None = None,
     venue: str | None = None,
     city: str | None = None,
     region: str | None = None,
@@ -62,12 +65,16 @@ async def create_event(
     language: str = "en",
     topics: list[Topic] | None = None,
 ) -> LearningEvent:
+    """A draft event; its title may be in English, French or both (a French-only one keeps title "")."""
+    named = title or title_fr or ""
     event = LearningEvent(
-        slug=slug or await free_slug(session, LearningEvent, slugify(f"{start_date.year} {title}")),
+        slug=slug or await free_slug(session, LearningEvent, slugify(f"{start_date.year} {named}")),
         title=title,
+        title_fr=title_fr,
         start_date=start_date,
         end_date=end_date,
         description=description,
+        description_fr=description_fr,
         venue=venue,
         city=city,
         region=region,
@@ -89,8 +96,10 @@ async def create_event(
         "create",
         event,
         event_id=event.id,
-        summary=f"Created event {title}",
-        changes=created_fields(title=title, slug=event.slug, start_date=start_date, city=city, host=host),
+        summary=f"Created event {named}",
+        changes=created_fields(
+            title=title, title_fr=title_fr, slug=event.slug, start_date=start_date, city=city, host=host
+        ),
     )
     return event
 
@@ -106,7 +115,7 @@ async def set_event_status(
         "status",
         event,
         event_id=event.id,
-        summary=f"{status.value.capitalize()} event {event.title}",
+        summary=f"{status.value.capitalize()} event {event.title or event.title_fr}",
         changes={"status": {"before": before.value, "after": status.value}},
     )
     await session.flush()
@@ -118,8 +127,10 @@ async def add_session(
     event: LearningEvent,
     *,
     title: str,
+    title_fr: str | None = None,
     host_organisation: Organisation | None = None,
     description: str | None = None,
+    description_fr: str | None = None,
 ) -> EventSession:
     position = await session.scalar(
         select(func.coalesce(func.max(EventSession.position), 0) + 1).where(EventSession.event_id == event.id)
@@ -127,7 +138,9 @@ async def add_session(
     event_session = EventSession(
         event_id=event.id,
         title=title,
+        title_fr=title_fr,
         description=description,
+        description_fr=description_fr,
         host_organisation_id=host_organisation.id if host_organisation else None,
         position=position,
     )
@@ -139,8 +152,10 @@ async def add_session(
         "create",
         event_session,
         event_id=event.id,
-        summary=f"Added session {title}",
-        changes=created_fields(title=title, host_organisation_id=event_session.host_organisation_id),
+        summary=f"Added session {title or title_fr}",
+        changes=created_fields(
+            title=title, title_fr=title_fr, host_organisation_id=event_session.host_organisation_id
+        ),
     )
     return event_session
 
@@ -151,8 +166,10 @@ async def add_presentation(
     event: LearningEvent,
     *,
     title: str,
+    title_fr: str | None = None,
     event_session: EventSession | None = None,
     abstract: str | None = None,
+    abstract_fr: str | None = None,
 ) -> Presentation:
     position = await session.scalar(
         select(func.coalesce(func.max(Presentation.position), 0) + 1).where(Presentation.event_id == event.id)
@@ -161,7 +178,9 @@ async def add_presentation(
         event_id=event.id,
         session_id=event_session.id if event_session else None,
         title=title,
+        title_fr=title_fr,
         abstract=abstract,
+        abstract_fr=abstract_fr,
         position=position,
     )
     session.add(presentation)
@@ -172,8 +191,10 @@ async def add_presentation(
         "create",
         presentation,
         event_id=event.id,
-        summary=f"Added presentation {title}",
-        changes=created_fields(title=title, session_id=presentation.session_id, position=position),
+        summary=f"Added presentation {title or title_fr}",
+        changes=created_fields(
+            title=title, title_fr=title_fr, session_id=presentation.session_id, position=position
+        ),
     )
     return presentation
 
@@ -185,6 +206,7 @@ async def add_speaker(
     person: Person,
     *,
     job_title: str | None = None,
+    job_title_fr: str | None = None,
     organisation: Organisation | None = None,
 ) -> SpeakerLink:
     """Link a speaker; the title and organisation default to the person's current ones and are then frozen."""
@@ -198,6 +220,7 @@ async def add_speaker(
         person_id=person.id,
         position=position,
         job_title=job_title if job_title is not None else person.job_title,
+        job_title_fr=job_title_fr,
         organisation_id=organisation.id if organisation else person.organisation_id,
     )
     session.add(link)
@@ -208,9 +231,12 @@ async def add_speaker(
         "create",
         link,
         event_id=presentation.event_id,
-        summary=f"Added {person.full_name} to {presentation.title}",
+        summary=f"Added {person.full_name} to {presentation.title or presentation.title_fr}",
         changes=created_fields(
-            person_id=person.id, job_title=link.job_title, organisation_id=link.organisation_id
+            person_id=person.id,
+            job_title=link.job_title,
+            job_title_fr=job_title_fr,
+            organisation_id=link.organisation_id,
         ),
     )
     return link
@@ -222,7 +248,9 @@ class EventError(ValueError):
 
 EDITABLE_EVENT_FIELDS = (
     "title",
+    "title_fr",
     "description",
+    "description_fr",
     "start_date",
     "end_date",
     "venue",
@@ -235,7 +263,7 @@ EDITABLE_EVENT_FIELDS = (
 
 async def update_event(session: AsyncSession, actor: Actor, event: LearningEvent, **fields: object) -> None:
     if fields.get("end_date") and fields.get("start_date") and fields["end_date"] < fields["start_date"]:
-        raise EventError("The end date is before the start date.")
+        raise EventError(gettext("The end date is before the start date."))
     changes = apply_changes(event, **{k: v for k, v in fields.items() if k in EDITABLE_EVENT_FIELDS})
     if changes:
         record(
@@ -244,7 +272,7 @@ async def update_event(session: AsyncSession, actor: Actor, event: LearningEvent
             "update",
             event,
             event_id=event.id,
-            summary=f"Edited event {event.title}",
+            summary=f"Edited event {event.title or event.title_fr}",
             changes=changes,
         )
         await session.flush()
@@ -261,7 +289,11 @@ async def update_fields(
     """Edit a session, presentation or speaker link, recording the before and after of what changed."""
     changes = apply_changes(entity, **fields)
     if changes:
-        label = getattr(entity, "title", None) or type(entity).__tablename__.replace("_", " ")
+        label = (
+            getattr(entity, "title", None)
+            or getattr(entity, "title_fr", None)
+            or type(entity).__tablename__.replace("_", " ")
+        )
         record(
             session, actor, "update", entity, event_id=event_id, summary=f"Edited {label}", changes=changes
         )
@@ -290,7 +322,7 @@ async def move(
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
-    record(session, actor, "move", entity, event_id=event_id, summary=f"Moved {entity.title} {'up' if step < 0 else 'down'}",
+    record(session, actor, "move", entity, event_id=event_id, summary=f"Moved {entity.title or entity.title_fr} {'up' if step < 0 else 'down'}",
            changes={"position": {"before": index + 1, "after": other + 1}})  # fmt: skip
     await session.flush()
 
@@ -307,7 +339,7 @@ async def set_deleted(
     before = entity.deleted_at
     entity.deleted_at = dt.datetime.now(dt.UTC) if deleted else None
     record(session, actor, "delete" if deleted else "restore", entity, event_id=event_id,
-           summary=f"{'Deleted' if deleted else 'Restored'} {entity.title}",
+           summary=f"{'Deleted' if deleted else 'Restored'} {entity.title or entity.title_fr}",
            changes={"deleted_at": {"before": before and before.isoformat(), "after": entity.deleted_at and entity.deleted_at.isoformat()}})  # fmt: skip
     await session.flush()
 

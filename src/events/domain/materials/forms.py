@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ...i18n import RECORD_LANGUAGES
 from ...models import MaterialKind, Visibility
 from ...web.forms import FormSchema, Id
+
+# A material's language, chosen from the list (i18n.RECORD_LANGUAGES); empty: the presentation's.
+MaterialLanguage = Literal[tuple(RECORD_LANGUAGES)]  # type: ignore[valid-type]
 
 
 class LinkForm(FormSchema):
@@ -21,6 +27,7 @@ class MaterialSettingsForm(FormSchema):
     kind: MaterialKind | None = None  # absent: the material keeps its kind
     visibility: Visibility = Visibility.PUBLIC
     release_at: str | None = None
+    language: MaterialLanguage | None = None  # empty: the same as the presentation
 
 
 class DeleteForm(FormSchema):
@@ -31,6 +38,7 @@ class UploadFields(FormSchema):
     """The text fields of an upload (its files are read apart, as they stream in)."""
 
     kind: MaterialKind = MaterialKind.SLIDES
+    language: MaterialLanguage | None = None  # empty: the same as the presentation (the French deck: "fr")
 
 
 class InvitationForm(FormSchema):

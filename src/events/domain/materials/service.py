@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, created_fields, record
+from ...i18n import gettext
 from ...models import (
     LearningEvent,
     Material,
@@ -38,6 +39,7 @@ async def new_material(
     kind: MaterialKind = MaterialKind.SLIDES,
     title: str | None = None,
     external_url: str | None = None,
+    language: str | None = None,
 ) -> Material:
     """A material, last in its list; its bytes come with ``add_version`` (or it is an external link)."""
     position = await session.scalar(
@@ -52,6 +54,7 @@ async def new_material(
         kind=kind,
         title=title,
         external_url=external_url,
+        language=language,
         position=position,
     )
     session.add(material)
@@ -64,7 +67,11 @@ async def new_material(
         event_id=event.id,
         summary=f"Added {kind.value} to {presentation.title if presentation else event.title}",
         changes=created_fields(
-            kind=kind, title=title, external_url=external_url, presentation_id=material.presentation_id
+            kind=kind,
+            title=title,
+            external_url=external_url,
+            language=language,
+            presentation_id=material.presentation_id,
         ),
     )
     return material
@@ -233,7 +240,7 @@ async def create_invitation(
 ) -> tuple[UploadInvitation, str]:
     """An upload link for one presentation; the token is returned once and only its hash is kept."""
     if expires_at <= dt.datetime.now(dt.UTC):
-        raise InvitationError("The link must be valid until a date in the future.")
+        raise InvitationError(gettext("The link must be valid until a date in the future."))
     token = secrets.token_urlsafe(32)
     invitation = UploadInvitation(
         presentation_id=presentation.id,

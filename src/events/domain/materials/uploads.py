@@ -98,7 +98,7 @@ async def store_uploads(
         for received, name, kind in checked:
             stored = await storage.adopt(received.path, sha256=received.sha256, size=received.size)
             target = material or await service.new_material(
-                db, actor, event=event, presentation=presentation, kind=fields.kind
+                db, actor, event=event, presentation=presentation, kind=fields.kind, language=fields.language
             )
             await service.add_version(db, storage, actor, material=target, stored=stored, filename=name,
                                       content_type=kind.content_type, invitation_id=invitation_id)  # fmt: skip

@@ -10,7 +10,9 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ....audit import Actor
+from ....i18n import gettext
 from ....models import EventSession, Organisation, Presentation
+from ....web.templating import in_language
 from ....web.urls import url
 from ...accounts.auth import actor_of
 from ...people import queries as people_queries
@@ -21,6 +23,11 @@ from .. import service
 def back_to_event(request: Request, event_id: int, anchor: str = "") -> Redirect:
     """To the event's management page, at `anchor` (a section's or entry's id)."""
     return Redirect(url(request, "manage_event", event_id=event_id) + (f"#{anchor}" if anchor else ""))
+
+
+def title_of(record: object) -> str:
+    """A record's title in the language spoken now (else the other one), for a message."""
+    return str(in_language(record, "title"))
 
 
 def anchor(item: EventSession | Presentation) -> str:
@@ -38,9 +45,10 @@ async def set_deleted(
     """Soft delete or restore a session or presentation; either can be undone from the event's page."""
     await service.set_deleted(db, actor_of(request), item, event_id=item.event_id, deleted=deleted)
     if deleted:
-        flash(request, f"Deleted “{item.title}”. You can restore it below.", category="success")
+        message = gettext("Deleted “%(title)s”. You can restore it below.")
+        flash(request, message % {"title": title_of(item)}, category="success")
         return back_to_event(request, item.event_id, "deleted")
-    flash(request, f"Restored “{item.title}”.", category="success")
+    flash(request, gettext("Restored “%(title)s”.") % {"title": title_of(item)}, category="success")
     return back_to_event(request, item.event_id, anchor(item))
 
 

@@ -10,6 +10,7 @@ from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from ....i18n import gettext, record_language_choices
 from ....models import EventSession
 from ....web.deps import Db
 from ....web.forms import Form, parse
@@ -19,7 +20,7 @@ from ...people import queries as people_queries
 from .. import queries, service
 from ..deps import EVENT_DEPENDENCIES, EventDep, PresentationDep, load_in_event
 from ..forms import MoveForm, PresentationForm
-from .common import back_to_event, move, set_deleted
+from .common import back_to_event, move, set_deleted, title_of
 
 ITEM = "/{presentation_id:int}"
 
@@ -33,8 +34,8 @@ class PresentationManagement(Controller):
     @post("", name="manage_presentation_create")
     async def create_presentation(self, request: Request, event: EventDep, data: Form, db: Db) -> Redirect:
         form = parse(data, PresentationForm)
-        if not form.title:
-            flash(request, "A presentation needs a title.", category="error")
+        if not form.has_title:
+            flash(request, gettext("A presentation needs a title."), category="error")
             return back_to_event(request, event.id, "presentations")
         event_session = None
         if form.session_id is not None:
@@ -43,11 +44,14 @@ class PresentationManagement(Controller):
             db,
             actor_of(request),
             event,
-            title=form.title,
+            title=form.title or "",
+            title_fr=form.title_fr,
             event_session=event_session,
             abstract=form.abstract,
+            abstract_fr=form.abstract_fr,
         )
-        flash(request, f"Added “{form.title}”. Now add its speakers and slides.", category="success")
+        message = gettext("Added “%(title)s”. Now add its speakers and slides.")
+        flash(request, message % {"title": title_of(presentation)}, category="success")
         return Redirect(
             url(request, "manage_presentation", event_id=event.id, presentation_id=presentation.id)
         )
@@ -68,6 +72,7 @@ class PresentationManagement(Controller):
                 "invitations": await queries.invitations_of(db, item),
                 "now": dt.datetime.now(dt.UTC),
                 "default_expiry": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+                "languages": record_language_choices(),
             },
         )
 
@@ -79,16 +84,19 @@ class PresentationManagement(Controller):
         event_id = presentation.event_id
         if form.session_id is not None:
             await load_in_event(db, EventSession, form.session_id, event_id)
+        # Without any title the presentation keeps its own (a title is never emptied by mistake).
+        titles = {"title": form.title or "", "title_fr": form.title_fr} if form.has_title else {}
         await service.update_fields(
             db,
             actor_of(request),
             presentation,
             event_id=event_id,
-            title=form.title or presentation.title,
+            **titles,
             abstract=form.abstract,
+            abstract_fr=form.abstract_fr,
             session_id=form.session_id,
         )
-        flash(request, "Saved the presentation.", category="success")
+        flash(request, gettext("Saved the presentation."), category="success")
         return Redirect(
             url(request, "manage_presentation", event_id=event_id, presentation_id=presentation.id)
         )
@@ -112,7 +120,7 @@ class PresentationManagement(Controller):
                 "action": url(
                     request, "manage_presentation_delete", event_id=event.id, presentation_id=presentation.id
                 ),
-                "consequence": "Its slides leave the public page with it.",
+                "consequence": gettext("Its slides leave the public page with it."),
             },
         )
 

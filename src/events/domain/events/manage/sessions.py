@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from ....i18n import gettext, ngettext
 from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import url
@@ -13,7 +14,7 @@ from ...accounts.auth import actor_of, event_access, signed_in
 from .. import queries, service
 from ..deps import EVENT_DEPENDENCIES, EventDep, EventSessionDep
 from ..forms import MoveForm, SessionForm
-from .common import back_to_event, move, organisation_named, set_deleted
+from .common import back_to_event, move, organisation_named, set_deleted, title_of
 
 ITEM = "/{session_id:int}"
 
@@ -27,15 +28,17 @@ class SessionManagement(Controller):
     @post("", name="manage_session_create")
     async def create_session(self, request: Request, event: EventDep, data: Form, db: Db) -> Redirect:
         form = parse(data, SessionForm)
-        if not form.title:
-            flash(request, "A session needs a title.", category="error")
+        if not form.has_title:
+            flash(request, gettext("A session needs a title."), category="error")
             return back_to_event(request, event.id, "sessions")
         actor = actor_of(request)
         host = await organisation_named(db, form.host_organisation, actor)
-        await service.add_session(
-            db, actor, event, title=form.title, host_organisation=host, description=form.description
-        )
-        flash(request, f"Added the session “{form.title}”.", category="success")
+        added = await service.add_session(
+            db, actor, event, title=form.title or "", title_fr=form.title_fr, host_organisation=host,
+            description=form.description, description_fr=form.description_fr,
+        )  # fmt: skip
+        message = gettext("Added the session “%(title)s”.") % {"title": title_of(added)}
+        flash(request, message, category="success")
         return back_to_event(request, event.id, "sessions")
 
     @get(ITEM + "/edit", name="manage_session_edit")
@@ -52,16 +55,19 @@ class SessionManagement(Controller):
         form = parse(data, SessionForm)
         actor = actor_of(request)
         host = await organisation_named(db, form.host_organisation, actor)
+        # Without any title the session keeps its own (a title is never emptied by mistake).
+        titles = {"title": form.title or "", "title_fr": form.title_fr} if form.has_title else {}
         await service.update_fields(
             db,
             actor,
             event_session,
             event_id=event_session.event_id,
-            title=form.title or event_session.title,
+            **titles,
             description=form.description,
+            description_fr=form.description_fr,
             host_organisation_id=host.id if host else None,
         )
-        flash(request, "Saved the session.", category="success")
+        flash(request, gettext("Saved the session."), category="success")
         return back_to_event(request, event_session.event_id, "sessions")
 
     @post(ITEM + "/move", name="manage_session_move")
@@ -84,7 +90,12 @@ class SessionManagement(Controller):
                 "action": url(
                     request, "manage_session_delete", event_id=event.id, session_id=event_session.id
                 ),
-                "consequence": f"Its {count} presentation(s) stay in the event, listed without a session."
+                "consequence": ngettext(
+                    "Its presentation stays in the event, listed without a session.",
+                    "Its %(num)d presentations stay in the event, listed without a session.",
+                    count,
+                )
+                % {"num": count}
                 if count
                 else None,
             },

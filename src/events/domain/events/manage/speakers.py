@@ -8,6 +8,7 @@ from litestar.exceptions import NotFoundException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
+from ....i18n import gettext
 from ....models import Person, Presentation
 from ....web.deps import Db
 from ....web.forms import Form, parse
@@ -42,10 +43,11 @@ class SpeakerManagement(Controller):
         if form.person_id is not None:
             person = await db.get(Person, form.person_id)
             if person is None or person.merged_into_id is not None:
-                raise NotFoundException("There is no such person in the directory.")
+                raise NotFoundException(gettext("There is no such person in the directory."))
         else:
             if not form.given_name or not form.family_name:
-                flash(request, "A new person needs a given name and a family name.", category="error")
+                message = gettext("A new person needs a given name and a family name.")
+                flash(request, message, category="error")
                 return _back(request, presentation)
             # A new person's title and organisation are also their current ones in the directory.
             person = await people.create_person(
@@ -53,14 +55,14 @@ class SpeakerManagement(Controller):
                 organisation=await organisation_named(db, form.organisation, actor),
             )  # fmt: skip
         if await queries.speaks_in(db, presentation, person.id):
-            flash(request, f"{person.full_name} already speaks in this presentation.", category="error")
+            message = gettext("%(name)s already speaks in this presentation.")
+            flash(request, message % {"name": person.full_name}, category="error")
             return _back(request, presentation)
         # Title and organisation at the event: as typed here, else the person's current ones.
         organisation = await organisation_named(db, form.organisation, actor)
-        await service.add_speaker(
-            db, actor, presentation, person, job_title=form.job_title, organisation=organisation
-        )
-        flash(request, f"Added {person.full_name}.", category="success")
+        await service.add_speaker(db, actor, presentation, person, job_title=form.job_title,
+                                  job_title_fr=form.job_title_fr, organisation=organisation)  # fmt: skip
+        flash(request, gettext("Added %(name)s.") % {"name": person.full_name}, category="success")
         return _back(request, presentation)
 
     @post("/{link_id:int}/edit", name="manage_speaker_update")
@@ -81,11 +83,11 @@ class SpeakerManagement(Controller):
             speaker_link,
             event_id=presentation.event_id,
             job_title=form.job_title,
+            job_title_fr=form.job_title_fr,
             organisation_id=organisation.id if organisation else None,
         )
-        flash(
-            request, "Saved the speaker's title and organisation for this presentation.", category="success"
-        )
+        message = gettext("Saved the speaker's title and organisation for this presentation.")
+        flash(request, message, category="success")
         return _back(request, presentation)
 
     @post("/{link_id:int}/remove", name="manage_speaker_remove")
@@ -96,5 +98,6 @@ class SpeakerManagement(Controller):
         await service.remove_speaker(
             db, actor_of(request), speaker_link, event_id=presentation.event_id, name=name
         )
-        flash(request, f"Removed {name} from this presentation.", category="success")
+        message = gettext("Removed %(name)s from this presentation.")
+        flash(request, message % {"name": name}, category="success")
         return _back(request, presentation)

@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from ....i18n import gettext
 from ....models import Person, SpeakerLink, UploadInvitation
 from ....web.deps import Db, SettingsDep
 from ....web.forms import Form, parse, read_date
@@ -50,7 +51,7 @@ class InvitationManagement(Controller):
         back = url(request, "manage_presentation", event_id=event.id, presentation_id=presentation.id)
         back += "#invitations"
         if errors or until is None:
-            flash(request, "Please choose until when the link is valid.", category="error")
+            flash(request, gettext("Please choose until when the link is valid."), category="error")
             return Redirect(back)
         expires_at = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
         try:
@@ -82,9 +83,9 @@ class InvitationManagement(Controller):
             )
         )
         if invitation is None:
-            raise NotFoundException("There is no such upload link.")
+            raise NotFoundException(gettext("There is no such upload link."))
         event_id = presentation.event_id
         await service.revoke_invitation(db, actor_of(request), invitation, event_id=event_id)
-        flash(request, "Revoked the upload link: it no longer works.", category="success")
+        flash(request, gettext("Revoked the upload link: it no longer works."), category="success")
         path = url(request, "manage_presentation", event_id=event_id, presentation_id=presentation.id)
         return Redirect(path + "#invitations")

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Stream, Template
 
+from ....i18n import gettext, record_language_choices
 from ....models import Material, MaterialKind
 from ....web.deps import Db, SettingsDep, StorageDep
 from ....web.forms import Form, parse
@@ -44,7 +45,12 @@ class MaterialPages(Controller):
         material = await queries.material_with_versions(db, material)
         return Template(
             "manage/materials/material.html",
-            context={"event": event, "material": material, "kinds": list(MaterialKind)},
+            context={
+                "event": event,
+                "material": material,
+                "kinds": list(MaterialKind),
+                "languages": record_language_choices(),
+            },
         )
 
     @post("/versions", name="manage_material_replace", **UPLOAD_OPTIONS)
@@ -65,7 +71,8 @@ class MaterialPages(Controller):
         self, request: Request, material: MaterialDep, version: VersionDep, db: Db
     ) -> Redirect:
         await service.restore_version(db, actor_of(request), material, version)
-        flash(request, f"Version {version.number} ({version.filename}) is current again.", category="success")
+        message = gettext("Version %(number)d (%(filename)s) is current again.")
+        flash(request, message % {"number": version.number, "filename": version.filename}, category="success")
         return Redirect(_page(request, material), status_code=303)
 
     @get("/versions/{version_id:int}/file", name="manage_version_file")
@@ -89,12 +96,13 @@ class MaterialPages(Controller):
             try:
                 release_at = _release_time(form.release_at)
             except (ValueError, OverflowError):
-                flash(request, "Please give the release time as YYYY-MM-DDTHH:MM (UTC).", category="error")
+                message = gettext("Please give the release time as YYYY-MM-DDTHH:MM (UTC).")
+                flash(request, message, category="error")
                 return Redirect(_page(request, material), status_code=303)
         await service.update_material(db, actor_of(request), material, title=form.title,
                                       kind=form.kind or material.kind, visibility=form.visibility,
-                                      release_at=release_at)  # fmt: skip
-        flash(request, "Saved.", category="success")
+                                      release_at=release_at, language=form.language)  # fmt: skip
+        flash(request, gettext("Saved."), category="success")
         return Redirect(_page(request, material), status_code=303)
 
     @post("/delete", name="manage_material_delete")
@@ -103,7 +111,9 @@ class MaterialPages(Controller):
         await service.set_material_deleted(db, actor_of(request), material, deleted=not restore)
         flash(
             request,
-            "Restored." if restore else "Deleted; the file is kept and can be restored from this page.",
+            gettext("Restored.")
+            if restore
+            else gettext("Deleted; the file is kept and can be restored from this page."),
             category="success",
         )
         return Redirect(_page(request, material), status_code=303)

@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, post
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
+from ....i18n import gettext
 from ....models import LearningEvent, MaterialKind, Presentation
 from ....web.deps import Db, SettingsDep, StorageDep
 from ....web.forms import Form, parse
@@ -63,9 +64,9 @@ class MaterialUploads(Controller):
             presentation = await load_presentation(db, event, form.presentation_id)
         back = _back(request, event, presentation)
         if not form.url.startswith(("https://", "http://")):
-            flash(request, "A link must start with https:// or http://.", category="error")
+            flash(request, gettext("A link must start with https:// or http://."), category="error")
             return Redirect(back, status_code=303)
         await service.new_material(db, actor_of(request), event=event, presentation=presentation,
                                    kind=MaterialKind.LINK, title=form.title, external_url=form.url)  # fmt: skip
-        flash(request, "Added the link.", category="success")
+        flash(request, gettext("Added the link."), category="success")
         return Redirect(back, status_code=303)
