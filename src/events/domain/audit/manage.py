@@ -14,7 +14,6 @@ from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
 from .queries import audit_page
 
-
 # The kinds of record the log names (translated where shown); another shows its table's name.
 RECORD_KINDS = {
     "duplicate_suggestion": N_("duplicate suggestion"),
