@@ -54,16 +54,14 @@ async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> str:
     return summary(plan)
 
 
-def _count(singular: str, plural: str, number: int) -> str:
-    return ngettext(singular, plural, number) % {"num": number}
-
-
 def summary(plan: Plan) -> str:
     people = sum(r.action == CREATE for r in plan.people)
     organisations = sum(r.action == CREATE for r in plan.organisations)
+    rejected = len(plan.rows(REJECT))
     counted = {
-        "people": _count("%(num)d person", "%(num)d people", people),
-        "organisations": _count("%(num)d organisation", "%(num)d organisations", organisations),
+        "people": ngettext("%(num)d person", "%(num)d people", people) % {"num": people},
+        "organisations": ngettext("%(num)d organisation", "%(num)d organisations", organisations)
+        % {"num": organisations},
     }
     if people and organisations:
         created = gettext("%(people)s and %(organisations)s") % counted
@@ -75,7 +73,7 @@ def summary(plan: Plan) -> str:
         "created": created,
         "updated": len(plan.rows(UPDATE)),
         "same": len(plan.rows(SAME)),
-        "skipped": _count("%(num)d rejected row", "%(num)d rejected rows", len(plan.rows(REJECT))),
+        "skipped": ngettext("%(num)d rejected row", "%(num)d rejected rows", rejected) % {"num": rejected},
     }
     if numbers["same"]:
         return (
