@@ -112,3 +112,41 @@ def test_the_command_line_speaks_french_when_the_shell_does(db, settings):
         settings, "create-user", "y@example.org", stdin="long enough password\n", language="en_CA.UTF-8"
     )
     assert "Created organiser y@example.org." in english.stdout
+
+
+def test_the_directory_accounts_and_audit_pages_read_in_french(accounts, db, client):
+    sign_in(client, accounts.admin)
+    token = csrf_token(client, "/manage/account")
+    client.post("/manage/account/language", data={"_csrf_token": token, "language": "fr"})
+    ids = _user(db, accounts.staff).id
+    pages = {
+        "/manage/people": "Ajouter une personne",
+        "/manage/people?q=mckendy": "1 personne correspond à « mckendy »",
+        "/manage/people/1": "Fusionner avec une autre fiche",
+        "/manage/people/new": "Nouvelle personne",
+        "/manage/organisations": "Ajouter une organisation",
+        "/manage/organisations/1": "Nom (français)",
+        "/manage/duplicates": "Doublons possibles",
+        "/manage/duplicates?kind=organisation": "Doublons possibles",
+        "/manage/directory/import": "Importer des personnes et des organisations",
+        "/manage/users": "Ajouter un utilisateur",
+        f"/manage/users/{ids}": "Langue des pages de gestion",
+        "/manage/audit": "Journal d’audit",
+        "/manage/account": "Votre compte",
+    }
+    for path, french in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert french in main_text(response.text).replace("\u00a0", " "), path
+    token = csrf_token(client, "/manage/directory/import")
+    preview = client.post(
+        "/manage/directory/import",
+        data={"_csrf_token": token},
+        files={"files": ("gens.csv", b"given_name,family_name\nZo\xc3\xab,Lavoie\n,\n", "text/csv")},
+    )
+    text = main_text(preview.text).replace("\u00a0", " ")
+    assert "« gens.csv » : 1 ligne de personnes" in text
+    assert "Importer 1 nouvelle fiche et 0 fiche modifiée" in text
+    client.post("/manage/logout", data={"_csrf_token": csrf_token(client, "/manage/account")})
+    login = client.get("/manage/login", cookies={"lang": "fr"})
+    assert "Ouvrir une session" in main_text(login.text)
