@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from .config import Settings
 from .domain.materials.stored import EXPECTED_FILES
+from .i18n import gettext
 from .storage import CHUNK_SIZE, Storage, create_storage
 from .storage.check import Expected, present, sha256_of
 
@@ -95,10 +96,12 @@ async def _run(args: list[str], env: dict[str, str], what: str) -> None:
             *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
         )
     except FileNotFoundError:
-        raise BackupError(f"{args[0]} is not installed: it comes with PostgreSQL's client tools.") from None
+        message = gettext("%(program)s is not installed: it comes with PostgreSQL's client tools.")
+        raise BackupError(message % {"program": args[0]}) from None
     _, errors = await process.communicate()
     if process.returncode:
-        raise BackupError(f"{what} failed: {errors.decode(errors='replace').strip()}")
+        message = gettext("%(program)s failed: %(errors)s")
+        raise BackupError(message % {"program": what, "errors": errors.decode(errors="replace").strip()})
 
 
 async def _snapshot(settings: Settings, out: Path) -> Summary:
@@ -106,7 +109,8 @@ async def _snapshot(settings: Settings, out: Path) -> Summary:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if not _sqlite_path(url).is_file():
-            raise BackupError(f"There is no database at {_sqlite_path(url)}: check EVENTS_DATABASE_URL.")
+            message = gettext("There is no database at %(path)s: check EVENTS_DATABASE_URL.")
+            raise BackupError(message % {"path": _sqlite_path(url)})
         source = sqlite3.connect(_sqlite_path(url))
         target = sqlite3.connect(out / SQLITE_COPY)
         try:
@@ -144,7 +148,7 @@ async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
 async def _copy_out(storage: Storage, expected: Expected, target: Path) -> str | None:
     """Copy one object into the backup; a problem to report, or None."""
     if not await present(storage, expected.key):
-        return f"{expected.key}: missing from storage"
+        return gettext("%(key)s: missing from storage") % {"key": expected.key}
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     async with await anyio.open_file(target, "wb") as handle:
@@ -153,7 +157,8 @@ async def _copy_out(storage: Storage, expected: Expected, target: Path) -> str |
             size += len(chunk)
             await handle.write(chunk)
     if (size, digest.hexdigest()) != (expected.size, expected.sha256):
-        return f"{expected.key}: {size} bytes with SHA-256 {digest.hexdigest()}, not what its row says"
+        message = gettext("%(key)s: %(size)d bytes with SHA-256 %(sha)s, not what its row says")
+        return message % {"key": expected.key, "size": size, "sha": digest.hexdigest()}
     return None
 
 
@@ -163,7 +168,8 @@ async def _copy_out(storage: Storage, expected: Expected, target: Path) -> str |
 async def backup(settings: Settings, out: Path) -> Summary:
     """Write a backup of the install into the new folder ``out``."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise BackupError(f"{out} already exists and is not an empty folder; choose a new one.")
+        message = gettext("%(folder)s already exists and is not an empty folder; choose a new one.")
+        raise BackupError(message % {"folder": out})
     out.mkdir(parents=True, exist_ok=True)
     summary = await _snapshot(settings, out)
     storage = create_storage(settings)
@@ -191,9 +197,11 @@ def _read_manifest(source: Path) -> dict:
     try:
         manifest = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError):
-        raise BackupError(f"{source} holds no complete backup (no readable {MANIFEST}).") from None
+        message = gettext("%(folder)s holds no complete backup (no readable %(manifest)s).")
+        raise BackupError(message % {"folder": source, "manifest": MANIFEST}) from None
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{source} is not a backup this version can read ({manifest.get('format')!r}).")
+        message = gettext("%(folder)s is not a backup this version can read (%(format)r).")
+        raise BackupError(message % {"folder": source, "format": manifest.get("format")})
     return manifest
 
 
@@ -205,9 +213,8 @@ async def _rows_present(connection: AsyncConnection) -> int:
 async def _restore_database(settings: Settings, source: Path, backend: str) -> None:
     url = make_url(settings.database_url)
     if url.get_backend_name() != backend:
-        raise BackupError(
-            f"This backup is of a {backend} database; EVENTS_DATABASE_URL is {url.get_backend_name()}."
-        )
+        message = gettext("This backup is of a %(backend)s database; EVENTS_DATABASE_URL is %(url)s.")
+        raise BackupError(message % {"backend": backend, "url": url.get_backend_name()})
     if backend == "sqlite":
         _sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         copy, target = sqlite3.connect(source / SQLITE_COPY), sqlite3.connect(_sqlite_path(url))
@@ -233,10 +240,11 @@ async def restore(settings: Settings, source: Path) -> Summary:
         await engine.dispose()  # no connection stays open on the database being replaced
         stored = sum(1 for _ in storage.objects())
         if rows or stored:
-            raise BackupError(
-                f"This install is not empty ({rows} rows in its database, {stored} stored files): "
+            message = gettext(
+                "This install is not empty (%(rows)d rows in its database, %(stored)d stored files): "
                 "restore into a new database and an empty storage folder."
             )
+            raise BackupError(message % {"rows": rows, "stored": stored})
         await _restore_database(settings, source, manifest["database"])
         summary = Summary(manifest["tables"], [Expected(**f) for f in manifest["files"]])
         for expected in summary.files:
@@ -247,13 +255,18 @@ async def restore(settings: Settings, source: Path) -> Summary:
             restored = await connection.run_sync(_counts)
         for name, count in summary.tables.items():
             if restored.get(name) != count:
-                summary.problems.append(f"table {name}: {restored.get(name)} rows, not {count}")
+                message = gettext("table %(table)s: %(found)s rows, not %(expected)d")
+                summary.problems.append(
+                    message % {"table": name, "found": restored.get(name), "expected": count}
+                )
         for expected in summary.files:
             if not await present(storage, expected.key):
-                summary.problems.append(f"{expected.key}: not restored")
+                summary.problems.append(gettext("%(key)s: not restored") % {"key": expected.key})
                 continue
             if await sha256_of(storage, expected.key) != expected.sha256:
-                summary.problems.append(f"{expected.key}: SHA-256 differs from the manifest")
+                summary.problems.append(
+                    gettext("%(key)s: SHA-256 differs from the manifest") % {"key": expected.key}
+                )
         return summary
     finally:
         storage.close()

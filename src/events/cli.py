@@ -9,11 +9,14 @@ from pathlib import Path
 import click
 
 from .config import get_settings
+from .i18n import cli_locale, format_number, gettext, pgettext, use_locale
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A materials archive for public-sector learning events."""
+    ctx.with_resource(use_locale(cli_locale()))  # French when the shell's language is (LANG=fr_CA.UTF-8)
 
 
 @main.group()
@@ -28,7 +31,7 @@ def upgrade(revision: str) -> None:
     from .db import migrate
 
     migrate(get_settings(), revision)
-    click.echo(f"Database upgraded to {revision}.")
+    click.echo(gettext("Database upgraded to %(revision)s.") % {"revision": revision})
 
 
 @db.command()
@@ -38,7 +41,7 @@ def downgrade(revision: str) -> None:
     from .db import migrate
 
     migrate(get_settings(), revision, downgrade=True)
-    click.echo(f"Database downgraded to {revision}.")
+    click.echo(gettext("Database downgraded to %(revision)s.") % {"revision": revision})
 
 
 async def _load_demo() -> bool:
@@ -60,7 +63,9 @@ async def _load_demo() -> bool:
 def demo() -> None:
     """Load the Fredericton 2003 demo event (does nothing if it is already there)."""
     loaded = asyncio.run(_load_demo())
-    click.echo("Demo event loaded." if loaded else "Demo event already present; nothing changed.")
+    click.echo(
+        gettext("Demo event loaded.") if loaded else gettext("Demo event already present; nothing changed.")
+    )
 
 
 async def _create_user(email: str, password: str, role: str, name: str | None) -> str:
@@ -94,20 +99,31 @@ def create_user_command(email: str, role: str, name: str | None) -> None:
     from .domain.accounts.service import AccountError
 
     if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
         created = asyncio.run(_create_user(email, password, role, name))
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {role} {created}.")
+    messages = {
+        "admin": gettext("Created admin %(email)s."),
+        "staff": gettext("Created staff %(email)s."),
+        "organiser": gettext("Created organiser %(email)s."),
+    }
+    click.echo(messages[role] % {"email": created})
 
 
 def _size(count: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if count < 1000 or unit == "GB":
-            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+    units = (
+        pgettext("size unit", "bytes"),
+        pgettext("size unit", "kB"),
+        pgettext("size unit", "MB"),
+        pgettext("size unit", "GB"),
+    )
+    for position, unit in enumerate(units):
+        if count < 1000 or position == len(units) - 1:
+            return f"{format_number(count, '0' if position == 0 else '0.0')} {unit}"
         count /= 1000
     raise AssertionError  # unreachable
 
@@ -140,35 +156,48 @@ def storage_check(repair: bool) -> None:
     report, repaired = asyncio.run(_check_storage(repair))
     if repaired:
         swept = repaired.swept
+        message = gettext(
+            "Repaired: removed %(removed)d orphan file(s) older than an hour (%(removed_size)s); removed the "
+            "staging of %(processes)d stopped process(es) (%(files)d file(s), %(files_size)s) and "
+            "%(orphans)d file(s) they stored without a row."
+        )
         click.echo(
-            f"Repaired: removed {len(repaired.removed)} orphan file(s) older than an hour "
-            f"({_size(sum(info.size for info in repaired.removed))}); removed the staging of "
-            f"{swept.processes} stopped process(es) ({swept.staged_files} file(s), "
-            f"{_size(swept.staged_bytes)}) and {swept.orphans} file(s) they stored without a row."
+            message
+            % {
+                "removed": len(repaired.removed),
+                "removed_size": _size(sum(info.size for info in repaired.removed)),
+                "processes": swept.processes,
+                "files": swept.staged_files,
+                "files_size": _size(swept.staged_bytes),
+                "orphans": swept.orphans,
+            }
         )
         for info in repaired.removed:
-            click.echo(f"  removed {info.key}")
+            click.echo("  " + gettext("removed %(key)s") % {"key": info.key})
         if repaired.left_recent:
-            click.echo(f"Left {len(repaired.left_recent)} orphan file(s) younger than an hour alone.")
-    click.echo(
-        f"Checked {report.rows} row(s) and {report.objects} stored file(s) ({_size(report.stored_bytes)})."
-    )
+            message = gettext("Left %(count)d orphan file(s) younger than an hour alone.")
+            click.echo(message % {"count": len(repaired.left_recent)})
+    message = gettext("Checked %(rows)d row(s) and %(objects)d stored file(s) (%(size)s).")
+    click.echo(message % {"rows": report.rows, "objects": report.objects, "size": _size(report.stored_bytes)})
     for label, items in report.findings():
-        click.echo(f"  {label}: {len(items)}")
+        click.echo("  " + gettext("%(finding)s: %(count)d") % {"finding": label, "count": len(items)})
         for item in items[:20]:
             click.echo(f"    {item}")
         if len(items) > 20:
-            click.echo(f"    ... and {len(items) - 20} more")
+            click.echo("    " + gettext("... and %(count)d more") % {"count": len(items) - 20})
     if report.in_progress:
-        click.echo(f"  being stored right now (left alone): {report.in_progress}")
+        message = gettext("being stored right now (left alone): %(count)d")
+        click.echo("  " + message % {"count": report.in_progress})
     if report.ok:
-        click.echo("Everything is in order.")
+        click.echo(gettext("Everything is in order."))
         return
     if report.damaged:
-        click.echo("Missing or damaged files cannot be repaired here: restore them from a backup.")
+        click.echo(gettext("Missing or damaged files cannot be repaired here: restore them from a backup."))
     if not repair and (report.orphans or report.abandoned or report.loose_files):
         click.echo(
-            "`events storage check --repair` removes orphans older than an hour and abandoned staging."
+            gettext(
+                "`events storage check --repair` removes orphans older than an hour and abandoned staging."
+            )
         )
     raise SystemExit(1)
 
@@ -183,9 +212,12 @@ def backup_command(out: Path) -> None:
         summary = asyncio.run(backup(get_settings(), out))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Backed up {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
-               f"files ({_size(summary.bytes)}) into {out}.")  # fmt: skip
-    _problems(summary.problems, "Run `events storage check`; the backup holds everything else.")
+    message = gettext(
+        "Backed up %(rows)d rows in %(tables)d tables and %(files)d files (%(size)s) into %(folder)s."
+    )
+    click.echo(message % {"rows": summary.rows, "tables": len(summary.tables), "files": len(summary.files),
+                          "size": _size(summary.bytes), "folder": out})  # fmt: skip
+    _problems(summary.problems, gettext("Run `events storage check`; the backup holds everything else."))
 
 
 @main.command("restore")
@@ -198,16 +230,19 @@ def restore_command(source: Path) -> None:
         summary = asyncio.run(restore(get_settings(), source))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Restored {summary.rows} rows in {len(summary.tables)} tables and {len(summary.files)} "
-               f"files ({_size(summary.bytes)}) from {source}.")  # fmt: skip
-    _problems(summary.problems, "The restored install differs from the backup.")
-    click.echo("Verified: every table has its rows and every file its SHA-256.")
+    message = gettext(
+        "Restored %(rows)d rows in %(tables)d tables and %(files)d files (%(size)s) from %(folder)s."
+    )
+    click.echo(message % {"rows": summary.rows, "tables": len(summary.tables), "files": len(summary.files),
+                          "size": _size(summary.bytes), "folder": source})  # fmt: skip
+    _problems(summary.problems, gettext("The restored install differs from the backup."))
+    click.echo(gettext("Verified: every table has its rows and every file its SHA-256."))
 
 
 def _problems(problems: list[str], advice: str) -> None:
     if not problems:
         return
-    click.echo(f"{len(problems)} problem(s):", err=True)
+    click.echo(gettext("%(count)d problem(s):") % {"count": len(problems)}, err=True)
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     click.echo(advice, err=True)
@@ -224,7 +259,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
-    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    click.echo(gettext("Serving on %(address)s  (Ctrl+C to stop)") % {"address": f"http://{host}:{port}"})
     uvicorn.run(
         "events.app:create_app",
         factory=True,

@@ -37,7 +37,7 @@ class Organisation(BigIntAuditBase):
     aliases: Mapped[list[str]] = mapped_column(
         JsonB, default=list, info={"max_length": 300, "label": "other names"}
     )
-    # Name, acronym and aliases folded for accent- and case-blind search (kept up to date on every write).
+    # Names and acronyms (both languages) and aliases folded for accent- and case-blind search (kept up to date on every write).
     search_text: Mapped[str] = mapped_column(String(1000), default="", server_default="", index=True)
     # The name without accents, case, punctuation or spaces: what the duplicate review compares.
     name_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
@@ -64,16 +64,29 @@ class Organisation(BigIntAuditBase):
         return self.acronym or self.name
 
 
-def folded_organisation_names(name: str, acronym: str | None, aliases: list[str] | None) -> dict[str, str]:
-    """The columns an organisation is searched and compared by (a bulk import sets them too)."""
-    words = [name, acronym or "", *(aliases or [])]
+def folded_organisation_names(
+    name: str,
+    acronym: str | None,
+    aliases: list[str] | None,
+    name_fr: str | None = None,
+    acronym_fr: str | None = None,
+) -> dict[str, str]:
+    """The columns an organisation is searched and compared by (a bulk import sets them too): it is
+    found by its names in both languages ("Service Nouveau-Brunswick", "ADRC")."""
+    words = [name, acronym or "", name_fr or "", acronym_fr or "", *(aliases or [])]
     return {"search_text": searchable(" ".join(words))[:1000], "name_key": name_key(name)[:300]}
 
 
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
 def _fold_organisation_names(_mapper, _connection, organisation: Organisation) -> None:  # noqa: ANN001
-    folded = folded_organisation_names(organisation.name, organisation.acronym, organisation.aliases)
+    folded = folded_organisation_names(
+        organisation.name,
+        organisation.acronym,
+        organisation.aliases,
+        organisation.name_fr,
+        organisation.acronym_fr,
+    )
     for column, value in folded.items():
         setattr(organisation, column, value)
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from ..i18n import gettext
 from .base import ObjectInfo, Storage
 from .staging import Area, Referenced, Swept
 
@@ -42,13 +43,18 @@ class Report:
 
     def findings(self) -> list[tuple[str, list[str]]]:
         """Each kind of problem with its items, for people to read."""
+        wrong_size, wrong_sha = (
+            gettext("%(key)s: %(found)s, not %(expected)s bytes"),
+            gettext("%(key)s: %(found)s, not %(expected)s"),
+        )
+        abandoned = gettext("%(folder)s: %(files)d file(s), %(keys)d key(s) unsettled")
         return [
-            ("rows whose file is missing", [row.key for row in self.missing]),
-            ("files no row refers to", [info.key for info in self.orphans]),
-            ("files of the wrong size", [f"{row.key}: {size}, not {row.size} bytes" for row, size in self.wrong_size]),
-            ("files whose SHA-256 differs", [f"{row.key}: {sha}, not {row.sha256}" for row, sha in self.wrong_sha256]),
-            ("staging left by stopped processes", [f"{area.journal.name}: {area.staged_files} file(s), {len(area.pending)} key(s) unsettled" for area in self.abandoned]),
-            ("files staged by an earlier version", self.loose_files),
+            (gettext("rows whose file is missing"), [row.key for row in self.missing]),
+            (gettext("files no row refers to"), [info.key for info in self.orphans]),
+            (gettext("files of the wrong size"), [wrong_size % {"key": row.key, "found": size, "expected": row.size} for row, size in self.wrong_size]),
+            (gettext("files whose SHA-256 differs"), [wrong_sha % {"key": row.key, "found": sha, "expected": row.sha256} for row, sha in self.wrong_sha256]),
+            (gettext("staging left by stopped processes"), [abandoned % {"folder": area.journal.name, "files": area.staged_files, "keys": len(area.pending)} for area in self.abandoned]),
+            (gettext("files staged by an earlier version"), self.loose_files),
         ]  # fmt: skip
 
     @property

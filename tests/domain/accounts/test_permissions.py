@@ -27,6 +27,8 @@ ROUTES = [
     ("GET", "/manage/events/new", None, 200),
     ("GET", "/manage/people/search?q=mc", None, 200),
     ("GET", "/manage/audit", None, 200),
+    ("GET", "/manage/account", None, 200),
+    ("POST", "/manage/account/language", {"language": "en"}, 302),
     ("GET", "/manage/users", None, 200),
     ("GET", "/manage/users/{u}", None, 200),
     ("POST", "/manage/users/{u}", {"role": "organiser", "is_active": "1", "event_{e}": "{e}"}, 302),
@@ -101,7 +103,14 @@ ROUTES = [
     ("POST", "/manage/directory/import/{t}", {}, 303),
     ("POST", "/manage/directory/import/{t}/cancel", {}, 303),
 ]
-UNSCOPED = {"/manage", "/manage/events/new", "/manage/people/search?q=mc", "/manage/audit"}
+UNSCOPED = {
+    "/manage",
+    "/manage/events/new",
+    "/manage/people/search?q=mc",
+    "/manage/audit",
+    "/manage/account",
+    "/manage/account/language",
+}
 ADMIN_ONLY = {"/manage/users", "/manage/users/{u}"}
 # The directory of people and organisations is kept by council staff (and admins).
 STAFF_ONLY = {

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ...audit import Actor
 from ...config import Settings
+from ...i18n import gettext
 from ...models import Role, User, UserSession
 from ...web.csrf import UNGUARDED_PATHS, cookie_name, restored_cookie
 from ...web.errors import is_busy
@@ -43,6 +44,7 @@ class SignedIn:
     display_name: str | None
     role: Role
     event_ids: frozenset[int] = field(default_factory=frozenset)
+    language: str | None = None  # the pages' language they chose ("en", "fr"); None follows the browser
 
     @property
     def is_admin(self) -> bool:
@@ -206,7 +208,12 @@ def session_auth(settings: Settings, database: SQLAlchemyAsyncConfig) -> Session
             if user is None:
                 return None
             return SignedIn(
-                user.id, user.email, user.display_name, user.role, await granted_event_ids(db, user.id)
+                user.id,
+                user.email,
+                user.display_name,
+                user.role,
+                await granted_event_ids(db, user.id),
+                language=user.language,
             )
 
     return SessionAuth[SignedIn, SQLAlchemyAsyncSessionBackend](
@@ -233,7 +240,7 @@ def actor_of(connection: ASGIConnection) -> Actor:
 def current_user(connection: ASGIConnection) -> SignedIn:
     user = connection.scope.get("user")
     if not isinstance(user, SignedIn):
-        raise NotAuthorizedException("Please sign in.")
+        raise NotAuthorizedException(gettext("Please sign in."))
     return user
 
 
@@ -246,12 +253,12 @@ def signed_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
 
 def staff_only(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if not current_user(connection).is_staff:
-        raise PermissionDeniedException("Only council staff and administrators may do this.")
+        raise PermissionDeniedException(gettext("Only council staff and administrators may do this."))
 
 
 def admin_only(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if not current_user(connection).is_admin:
-        raise PermissionDeniedException("Only administrators may do this.")
+        raise PermissionDeniedException(gettext("Only administrators may do this."))
 
 
 def event_access(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
@@ -259,4 +266,4 @@ def event_access(connection: ASGIConnection, _handler: BaseRouteHandler) -> None
     user = current_user(connection)
     event_id = connection.path_params.get("event_id")
     if event_id is None or not user.may_manage(int(event_id)):
-        raise PermissionDeniedException("You are not an organiser of this event.")
+        raise PermissionDeniedException(gettext("You are not an organiser of this event."))

@@ -6,9 +6,12 @@ from typing import Any
 
 import msgspec
 
+from ...i18n import N_
 from ...models import Role
 from ...web.forms import FormError, FormSchema, Id
 
+# What the pages call each role (translated where shown: ``_(label)``).
+ROLE_LABELS = {Role.ADMIN: N_("Admin"), Role.STAFF: N_("Staff"), Role.ORGANISER: N_("Organiser")}
 GRANT_PREFIX = "event_"  # the user page ticks one box per event: event_<id> = <id>
 
 
@@ -27,6 +30,14 @@ class UserForm(FormSchema):
     role: Role | None = None  # absent: unchanged
     is_active: bool = False  # an unticked box is not sent
     display_name: str | None = None
+    language: str | None = None  # "en", "fr", or empty: follow the browser
+
+
+class LanguageForm(FormSchema):
+    """The switch in the management header and the own account page."""
+
+    language: str | None = None  # "en", "fr", or empty: follow the browser
+    next: str | None = None  # the page to go back to
 
 
 def password(data: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, created_fields, record
+from ...i18n import LOCALES, gettext, ngettext
 from ...models import (
     EventGrant,
     LearningEvent,
@@ -49,7 +50,9 @@ def normalise_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            gettext("Passwords need at least %(count)d characters.") % {"count": MIN_PASSWORD_LENGTH}
+        )
     return _hasher.hash(password)
 
 
@@ -85,9 +88,9 @@ async def create_user(
 ) -> User:
     email = normalise_email(email)
     if not _EMAIL.fullmatch(email):
-        raise AccountError(f"{email!r} is not an e-mail address.")
+        raise AccountError(gettext("“%(email)s” is not an e-mail address.") % {"email": email})
     if await session.scalar(select(User.id).where(User.email == email)):
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError(gettext("There is already an account for %(email)s.") % {"email": email})
     user = User(
         email=email, password_hash=await _hash_in_thread(password), role=role, display_name=display_name
     )
@@ -107,13 +110,30 @@ async def update_user(
     the last administrator could lock everyone out.
     """
     if user.id == actor.user_id and (role is not Role.ADMIN or not is_active):
-        raise AccountError("You cannot take away your own administrator rights or deactivate yourself.")
+        raise AccountError(
+            gettext("You cannot take away your own administrator rights or deactivate yourself.")
+        )
     changes = apply_changes(user, role=role, is_active=is_active, display_name=display_name)
     if not changes:
         return
     record(session, actor, "update", user, summary=f"Edited the account {user.email}", changes=changes)
     if "role" in changes or "is_active" in changes:
         await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+async def set_language(session: AsyncSession, actor: Actor, user: User, language: str | None) -> bool:
+    """The language the management pages speak to ``user``: "en", "fr", or None to follow the browser.
+    Returns whether it changed."""
+    changes = apply_changes(user, language=_language(language))
+    if changes:
+        record(session, actor, "update", user, summary=f"Language of {user.email}", changes=changes)
+    return bool(changes)
+
+
+def _language(language: str | None) -> str | None:
+    if language and language not in LOCALES:
+        raise AccountError(gettext("That language is not one of the site's."))
+    return language or None
 
 
 async def end_session(session: AsyncSession, session_id: str | None) -> None:
@@ -137,7 +157,10 @@ def _wait_after(failures: int, free: int) -> dt.timedelta | None:
 
 def _minutes(wait: dt.timedelta) -> str:
     seconds = max(int(wait.total_seconds()), 1)
-    return f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes"
+    if seconds < 90:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds) % {"num": seconds}
+    minutes = round(seconds / 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
 
 
 async def sign_in(
@@ -152,18 +175,23 @@ async def sign_in(
     account_key, address_key = _account_key(email), f"address:{address[:200]}"
     blocked_key, wait = await _count_attempt(session, [account_key, address_key], now)
     if blocked_key:
-        scope = "this account" if blocked_key == account_key else "your address"
-        return SignInResult(
-            None, f"Too many failed sign-ins for {scope}. Please wait {_minutes(wait)} and try again.", wait
+        message = (
+            gettext("Too many failed sign-ins for this account. Please wait %(wait)s and try again.")
+            if blocked_key == account_key
+            else gettext("Too many failed sign-ins for your address. Please wait %(wait)s and try again.")
         )
+        return SignInResult(None, message % {"wait": _minutes(wait)}, wait)
 
     user = await session.scalar(select(User).where(User.email == email))
     known_hash = user.password_hash if user else _DUMMY_HASH
     valid = await anyio.to_thread.run_sync(_password_matches, known_hash, password) and user is not None
     if not valid or not user.is_active:
-        message = "The e-mail address or the password is not right."
+        message = gettext("The e-mail address or the password is not right.")
         if wait:
-            message += f" After repeated failures, the next try is possible in {_minutes(wait)}."
+            message = gettext(
+                "The e-mail address or the password is not right. After repeated failures, the next try is "
+                "possible in %(wait)s."
+            ) % {"wait": _minutes(wait)}
         return SignInResult(None, message, wait)
 
     # A success resets the account's count, and does not count against the address. The address is

@@ -8,10 +8,28 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
+from ...i18n import N_
 from ...web.deps import Db
 from ...web.forms import MAX_PAGE
 from ..accounts.auth import current_user, signed_in
 from .queries import audit_page
+
+# The kinds of record the log names (translated where shown); another shows its table's name.
+RECORD_KINDS = {
+    "duplicate_suggestion": N_("duplicate suggestion"),
+    "user_account": N_("user account"),
+    "event_grant": N_("event grant"),
+    "upload_invitation": N_("upload invitation"),
+    "organisation": N_("organisation"),
+    "person": N_("person"),
+    "material": N_("material"),
+    "material_version": N_("material version"),
+    "topic": N_("topic"),
+    "learning_event": N_("learning event"),
+    "event_session": N_("session"),
+    "presentation": N_("presentation"),
+    "speaker_link": N_("speaker"),
+}
 
 
 class AuditLog(Controller):
@@ -56,5 +74,6 @@ class AuditLog(Controller):
                 "selected_event": event,
                 "selected_user": user,
                 "selected_record": selected_record,
+                "record_kinds": RECORD_KINDS,
             },
         )

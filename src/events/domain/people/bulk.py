@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ...audit import Actor, listed_ids, record
 from ...db import bump_revision_statement
+from ...i18n import gettext
 from ...models import Organisation, Person, organisation_name_term, person_name_term
 from ...models.base import name_terms, utcnow
 from ...models.validation import InvalidText, check_values
@@ -38,6 +39,7 @@ from .rules import (
     DirectoryError,
     changed_organisation,
     changed_person,
+    loop_refusal,
     new_organisation,
     new_person,
 )
@@ -122,8 +124,7 @@ def _refuse_loops(organisations: list[tuple[Change, dict[str, Any]]], graph: dic
                 node = links.get(node)
             if node == start:
                 name = change.record.name if change.record is not None else names[change]
-                noun = "part of" if relation == "parent_id" else "succeeded by"
-                raise RecordRefused(change, f"{name} cannot be {noun} itself, directly or through others.")
+                raise RecordRefused(change, loop_refusal(name, relation))
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ async def _write(
         await _update(connection, Person, person_name_term, changed, now)
     except IntegrityError as error:  # a record written by someone else meanwhile (PostgreSQL's isolation)
         raise DirectoryError(
-            "The directory changed while the import was being written; please try again."
+            gettext("The directory changed while the import was being written; please try again.")
         ) from error
     for change, values in [*changed_organisations, *changed_people]:
         state = inspect(change.record, raiseerr=False)  # None for a plain row

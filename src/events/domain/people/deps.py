@@ -6,6 +6,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from ...i18n import gettext
 from ...models import DuplicateStatus, DuplicateSuggestion, Organisation, Person
 from ...web.deps import Db
 from . import queries
@@ -14,21 +15,21 @@ from . import queries
 async def load_person(person_id: FromPath[int], db: Db) -> Person:
     person = await queries.person_with_organisation(db, person_id)
     if person is None:
-        raise NotFoundException("There is no such person in the directory.")
+        raise NotFoundException(gettext("There is no such person in the directory."))
     return person
 
 
 async def load_organisation(organisation_id: FromPath[int], db: Db) -> Organisation:
     organisation = await queries.organisation_with_relations(db, organisation_id)
     if organisation is None:
-        raise NotFoundException("There is no such organisation in the directory.")
+        raise NotFoundException(gettext("There is no such organisation in the directory."))
     return organisation
 
 
 async def load_open_suggestion(suggestion_id: FromPath[int], db: Db) -> DuplicateSuggestion:
     suggestion = await db.get(DuplicateSuggestion, suggestion_id)
     if suggestion is None or suggestion.status != DuplicateStatus.OPEN:
-        raise NotFoundException("There is no such open suggestion.")
+        raise NotFoundException(gettext("There is no such open suggestion."))
     return suggestion
 
 

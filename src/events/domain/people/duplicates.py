@@ -18,15 +18,20 @@ from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, record
+from ...i18n import N_
 from ...models import DuplicateKind, DuplicateStatus, DuplicateSuggestion, Organisation, Person
+from ...models.base import name_key
 from ...text import fold
+from .search import organisation_ids_named, search_words
 
 PERSON = DuplicateKind.PERSON
 ORGANISATION = DuplicateKind.ORGANISATION
 
-SAME_EMAIL = "Same e-mail address"
-SAME_NAME = "Same name once accents, case and punctuation are ignored"
+# Stored with each suggestion in English; the pages translate them where they are shown.
+SAME_EMAIL = N_("Same e-mail address")
+SAME_NAME = N_("Same name once accents, case and punctuation are ignored")
 SAME_ACRONYM = "Same acronym"
+NAME_IN_OTHER_LANGUAGE = N_("The name of one is the name of the other in the other official language")
 CHUNK = 10_000  # ids per IN (...) list: both databases cap the parameters of one statement
 
 
@@ -59,10 +64,16 @@ def person_reasons(a: Any, b: Any) -> list[str]:
     return reasons
 
 
+def _french_key(organisation: Any) -> str:
+    return name_key(getattr(organisation, "name_fr", None) or "")
+
+
 def organisation_reasons(a: Any, b: Any) -> list[str]:
     reasons = []
     if a.name_key and a.name_key == b.name_key:
         reasons.append(SAME_NAME)
+    elif a.name_key and b.name_key and (a.name_key == _french_key(b) or b.name_key == _french_key(a)):
+        reasons.append(NAME_IN_OTHER_LANGUAGE)
     if a.acronym and b.acronym and fold(a.acronym) == fold(b.acronym):
         reasons.append(f"{SAME_ACRONYM} ({a.acronym})")
     return reasons
@@ -126,6 +137,13 @@ async def suggest_for_organisation(session: AsyncSession, organisation: Organisa
     same = [Organisation.name_key == organisation.name_key]
     if organisation.acronym:
         same.append(Organisation.acronym == organisation.acronym)
+    if organisation.name_fr:  # another record named in English as this one is in French
+        same.append(Organisation.name_key == _french_key(organisation))
+    words = search_words(organisation.name)
+    if words:  # another record whose French name is this one's name: among those named by its first word
+        same.append(
+            (Organisation.name_fr.is_not(None)) & Organisation.id.in_(organisation_ids_named(words[0]))
+        )
     others = await session.scalars(
         select(Organisation).where(
             Organisation.id != organisation.id, Organisation.merged_into_id.is_(None), or_(*same)
@@ -148,6 +166,18 @@ def _groups(rows: Iterable[Any], keys: tuple[str, ...]) -> Iterable[list[Any]]:
             if value:
                 groups[(key, fold(value) if key == "acronym" else value)].append(row)
     return groups.values()
+
+
+def _french_groups(organisations: Iterable[Any]) -> Iterable[list[Any]]:
+    """Each organisation with a French name, with the records named so in English."""
+    by_name: dict[str, list[Any]] = defaultdict(list)
+    for organisation in organisations:
+        by_name[organisation.name_key].append(organisation)
+    for organisation in organisations:
+        key = _french_key(organisation)
+        others = [other for other in by_name.get(key, []) if other.id != organisation.id] if key else []
+        if others:
+            yield [organisation, *others]
 
 
 def _family_groups(people: Iterable[Any]) -> Iterable[list[Any]]:
@@ -194,17 +224,13 @@ async def rescan(session: AsyncSession) -> int:
     await _store(session, PERSON, _pairs_within_groups(groups, person_reasons), None)
     organisations = (
         await session.execute(
-            select(Organisation.id, Organisation.name_key, Organisation.acronym).where(
+            select(Organisation.id, Organisation.name_key, Organisation.acronym, Organisation.name_fr).where(
                 Organisation.merged_into_id.is_(None)
             )
         )
     ).all()
-    await _store(
-        session,
-        ORGANISATION,
-        _pairs_within_groups(_groups(organisations, ("name_key", "acronym")), organisation_reasons),
-        None,
-    )
+    groups = [*_groups(organisations, ("name_key", "acronym")), *_french_groups(organisations)]
+    await _store(session, ORGANISATION, _pairs_within_groups(groups, organisation_reasons), None)
     return await open_count(session)
 
 

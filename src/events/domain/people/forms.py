@@ -56,6 +56,8 @@ class OrganisationForm(RecordForm):
 
     name: str = ""
     acronym: str | None = None
+    name_fr: str | None = None
+    acronym_fr: str | None = None
     kind: str | None = None  # a value of OrganisationKind; any other is no kind, as the select offers
     jurisdiction: str | None = None
     website: str | None = None
@@ -68,6 +70,8 @@ class OrganisationForm(RecordForm):
         return {
             "name": self.name,
             "acronym": self.acronym,
+            "name_fr": self.name_fr,
+            "acronym_fr": self.acronym_fr,
             "kind": OrganisationKind(self.kind) if self.kind in {k.value for k in OrganisationKind} else None,
             "jurisdiction": self.jurisdiction,
             "website": self.website,

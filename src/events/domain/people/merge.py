@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, record
+from ...i18n import gettext
 from ...models import (
     EventSession,
     LearningEvent,
@@ -40,7 +41,7 @@ def _refuse_merge(survivor: Any, duplicate: Any, same_record: str) -> None:
     if survivor.id == duplicate.id:
         raise DirectoryError(same_record)
     if survivor.merged_into_id or duplicate.merged_into_id:
-        raise DirectoryError("One of these records has already been merged into another.")
+        raise DirectoryError(gettext("One of these records has already been merged into another."))
 
 
 def _record_merge(
@@ -92,7 +93,7 @@ async def merge_people(
 
     The speaker links keep the job title and organisation recorded at each event.
     """
-    _refuse_merge(survivor, duplicate, "A person cannot be merged with themselves.")
+    _refuse_merge(survivor, duplicate, gettext("A person cannot be merged with themselves."))
     touched = {
         "speaker links": await _per_event(session, _links_per_event(SpeakerLink.person_id, duplicate.id)),
         "upload invitations": await _per_event(
@@ -155,7 +156,7 @@ async def merge_organisations(
 
     For a body that was renamed or absorbed, set a successor instead: that keeps both names.
     """
-    _refuse_merge(survivor, duplicate, "An organisation cannot be merged with itself.")
+    _refuse_merge(survivor, duplicate, gettext("An organisation cannot be merged with itself."))
     touched = {
         "speaker links": await _per_event(
             session, _links_per_event(SpeakerLink.organisation_id, duplicate.id)
@@ -191,15 +192,26 @@ async def merge_organisations(
         survivor.parent_id = None
     if survivor.successor_id == duplicate.id:
         survivor.successor_id = None
-    fields = _fill_blanks(survivor, duplicate, ("acronym", "kind", "jurisdiction", "website"))
+    fields = _fill_blanks(
+        survivor, duplicate, ("acronym", "name_fr", "acronym_fr", "kind", "jurisdiction", "website")
+    )
     for relation in ("parent_id", "successor_id"):
         target = getattr(duplicate, relation)
         if not getattr(survivor, relation) and target not in (None, survivor.id):
             fields[relation] = target
     fields["aliases"] = clean_aliases(
-        [*survivor.aliases, duplicate.name, duplicate.acronym or "", *duplicate.aliases],
+        [
+            *survivor.aliases,
+            duplicate.name,
+            duplicate.acronym or "",
+            duplicate.name_fr or "",
+            duplicate.acronym_fr or "",
+            *duplicate.aliases,
+        ],
         survivor.name,
         fields.get("acronym", survivor.acronym),
+        fields.get("name_fr", survivor.name_fr),
+        fields.get("acronym_fr", survivor.acronym_fr),
     )
     changes = apply_changes(survivor, **fields)
     duplicate.merged_into_id = survivor.id

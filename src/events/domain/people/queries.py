@@ -52,7 +52,8 @@ async def search_people(
 
 
 async def organisation_named(session: AsyncSession, value: str | None) -> Organisation | None:
-    """The organisation typed in a form: by acronym, name or alias (accents and case ignored).
+    """The organisation typed in a form: by acronym, name or alias, in English or in French (accents and
+    case ignored), so that typing "Service Nouveau-Brunswick" links Service New Brunswick.
 
     Matched by name only: digits typed are a name like any other, never a record's id. A merged
     record leads to the one it was merged into.
@@ -70,8 +71,8 @@ async def organisation_named(session: AsyncSession, value: str | None) -> Organi
         (
             o
             for o in candidates
-            if o.name_key == key
-            or name_key(o.acronym or "") == key
+            if key in {o.name_key, name_key(o.acronym or ""), name_key(o.name_fr or "")}
+            or key == name_key(o.acronym_fr or "")
             or key in {name_key(a) for a in o.aliases}
         ),
         None,

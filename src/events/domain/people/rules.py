@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import gettext
 from ...models.organisations import folded_organisation_names
 from ...models.people import folded_person_names
 from ...text import fold
@@ -31,6 +32,8 @@ PERSON_FIELDS = (
 ORGANISATION_FIELDS = (
     "name",
     "acronym",
+    "name_fr",
+    "acronym_fr",
     "kind",
     "jurisdiction",
     "website",
@@ -56,7 +59,9 @@ def clean_aliases(aliases: list[str] | None, *own_names: str | None) -> list[str
 def clean_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     if email and ("@" not in email or " " in email or len(email) > 320):
-        raise DirectoryError(f"“{email}” is not an e-mail address.", field="email")
+        raise DirectoryError(
+            gettext("“%(email)s” is not an e-mail address.") % {"email": email}, field="email"
+        )
     return email or None
 
 
@@ -69,12 +74,24 @@ def clean_organisation_name(name: str | None) -> str:
     (typed digits are never taken for a record's id, nor do they make an organisation called "42")."""
     name = " ".join((name or "").split())
     if not name:
-        raise DirectoryError("An organisation needs a name.", field="name")
+        raise DirectoryError(gettext("An organisation needs a name."), field="name")
     if not has_a_letter(name):
         raise DirectoryError(
-            f"“{name}” is not an organisation's name: a name has at least one letter.", field="name"
+            gettext("“%(name)s” is not an organisation's name: a name has at least one letter.")
+            % {"name": name},
+            field="name",
         )
     return name
+
+
+def loop_refusal(name: str, relation: str) -> str:
+    """Why an organisation cannot be its own parent or successor, however indirectly."""
+    message = (
+        gettext("%(name)s cannot be part of itself, directly or through others.")
+        if relation == "parent_id"
+        else gettext("%(name)s cannot be succeeded by itself, directly or through others.")
+    )
+    return message % {"name": name}
 
 
 # --- the same rules over plain rows, for the bulk writer (bulk.py) ---------------------------------------
@@ -95,7 +112,7 @@ def new_person(fields: dict[str, Any]) -> dict[str, Any]:
     _unknown(fields, PERSON_FIELDS)
     given, family = _spaces(fields.get("given_name")), _spaces(fields.get("family_name"))
     if not family:
-        raise DirectoryError("A person needs a family name.", field="family_name")
+        raise DirectoryError(gettext("A person needs a family name."), field="family_name")
     aliases = clean_aliases(fields.get("aliases"), f"{given} {family}")
     values = {name: fields.get(name) for name in PERSON_FIELDS}
     values |= {"given_name": given, "family_name": family, "email": clean_email(fields.get("email"))}
@@ -111,7 +128,7 @@ def changed_person(person: Any, fields: dict[str, Any]) -> dict[str, Any]:
             fields[name] = _spaces(fields[name])
     given, family = fields.get("given_name", person.given_name), fields.get("family_name", person.family_name)
     if not family:
-        raise DirectoryError("A person needs a family name.", field="family_name")
+        raise DirectoryError(gettext("A person needs a family name."), field="family_name")
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
     if "aliases" in fields:
@@ -130,9 +147,12 @@ def new_organisation(fields: dict[str, Any]) -> dict[str, Any]:
     aliases = clean_aliases(fields.get("aliases"), name, fields.get("acronym"))
     values = {column: fields.get(column) for column in ORGANISATION_FIELDS} | {
         "name": name,
+        "name_fr": _spaces(fields.get("name_fr")) or None,
         "aliases": aliases,
     }
-    return values | folded_organisation_names(name, values["acronym"], aliases)
+    return values | folded_organisation_names(
+        name, values["acronym"], aliases, values["name_fr"], values["acronym_fr"]
+    )
 
 
 def changed_organisation(organisation: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -141,12 +161,20 @@ def changed_organisation(organisation: Any, fields: dict[str, Any]) -> dict[str,
     fields = dict(fields)
     if "name" in fields:
         fields["name"] = clean_organisation_name(fields["name"])
+    if "name_fr" in fields:
+        fields["name_fr"] = _spaces(fields["name_fr"]) or None
     name, acronym = fields.get("name", organisation.name), fields.get("acronym", organisation.acronym)
     if "aliases" in fields:
         fields["aliases"] = clean_aliases(fields["aliases"], name, acronym)
     changes = {column: value for column, value in fields.items() if getattr(organisation, column) != value}
-    if changes.keys() & {"name", "acronym", "aliases"}:
-        folded = folded_organisation_names(name, acronym, changes.get("aliases", organisation.aliases))
+    if changes.keys() & {"name", "acronym", "name_fr", "acronym_fr", "aliases"}:
+        folded = folded_organisation_names(
+            name,
+            acronym,
+            changes.get("aliases", organisation.aliases),
+            fields.get("name_fr", organisation.name_fr),
+            fields.get("acronym_fr", organisation.acronym_fr),
+        )
         changes |= {
             column: value for column, value in folded.items() if getattr(organisation, column) != value
         }

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...i18n import N_
 from ...models import (
     DuplicateKind,
     DuplicateStatus,
@@ -133,8 +134,9 @@ def organisations_matching(query: str | None) -> ColumnElement[bool]:
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000  # a common search is counted up to this; beyond it the page says "more than"
-PEOPLE_SORTS = {"name": "Name", "recent": "Recently changed", "talks": "Most talks"}
-SHOW = {"": "Everyone", "no-talks": "No talks", "duplicates": "Possible duplicates"}
+# Labels of the directory's filters, translated where the page shows them.
+PEOPLE_SORTS = {"name": N_("Name"), "recent": N_("Recently changed"), "talks": N_("Most talks")}
+SHOW = {"": N_("Everyone"), "no-talks": N_("No talks"), "duplicates": N_("Possible duplicates")}
 
 
 @dataclass

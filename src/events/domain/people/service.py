@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, created_fields, record
 from ...db.slugs import free_slug
+from ...i18n import gettext
 from ...models import Organisation, OrganisationKind, Person
 from ...text import slugify
 from . import bulk, duplicates
@@ -24,6 +25,7 @@ from .rules import (
     clean_aliases,
     clean_email,
     clean_organisation_name,
+    loop_refusal,
 )
 
 __all__ = [
@@ -48,6 +50,8 @@ async def create_organisation(
     *,
     name: str,
     acronym: str | None = None,
+    name_fr: str | None = None,
+    acronym_fr: str | None = None,
     kind: OrganisationKind | None = None,
     jurisdiction: str | None = None,
     website: str | None = None,
@@ -58,10 +62,13 @@ async def create_organisation(
 ) -> Organisation:
     """A new organisation; ``slug`` asks for a web address (an import keeps the exported one) if free."""
     name = clean_organisation_name(name)
+    name_fr = " ".join((name_fr or "").split()) or None
     organisation = Organisation(
         slug=await free_slug(session, Organisation, slugify(slug or name)),
         name=name,
         acronym=acronym,
+        name_fr=name_fr,
+        acronym_fr=acronym_fr or None,
         kind=kind,
         jurisdiction=jurisdiction,
         website=website,
@@ -77,7 +84,14 @@ async def create_organisation(
         "create",
         organisation,
         summary=f"Created organisation {name}",
-        changes=created_fields(name=name, acronym=acronym, kind=kind, jurisdiction=jurisdiction),
+        changes=created_fields(
+            name=name,
+            acronym=acronym,
+            name_fr=name_fr,
+            acronym_fr=acronym_fr or None,
+            kind=kind,
+            jurisdiction=jurisdiction,
+        ),
     )
     await duplicates.suggest_for_organisation(session, organisation)
     return organisation
@@ -92,6 +106,8 @@ async def update_organisation(
         raise TypeError(f"Not organisation fields: {sorted(unknown)}")
     if "name" in fields:
         fields["name"] = clean_organisation_name(fields["name"])
+    if "name_fr" in fields:
+        fields["name_fr"] = " ".join((fields["name_fr"] or "").split()) or None
     if "aliases" in fields:
         fields["aliases"] = clean_aliases(
             fields["aliases"],
@@ -112,7 +128,7 @@ async def update_organisation(
             summary=f"Edited organisation {organisation.name}",
             changes=changes,
         )
-        if changes.keys() & {"name", "acronym"}:  # what the duplicate review compares
+        if changes.keys() & {"name", "acronym", "name_fr"}:  # what the duplicate review compares
             await duplicates.suggest_for_organisation(session, organisation)
     return changes
 
@@ -121,15 +137,12 @@ async def _refuse_loop(
     session: AsyncSession, organisation: Organisation, relation: str, target_id: int
 ) -> None:
     """A division cannot contain its own department, nor can a body succeed itself, however indirectly."""
-    noun = "part of" if relation == "parent_id" else "succeeded by"
     column = getattr(Organisation, relation)
     seen: set[int] = set()
     current: int | None = target_id
     while current is not None and current not in seen:
         if current == organisation.id:
-            raise DirectoryError(
-                f"{organisation.name} cannot be {noun} itself, directly or through others.", field=relation
-            )
+            raise DirectoryError(loop_refusal(organisation.name, relation), field=relation)
         seen.add(current)
         current = await session.scalar(select(column).where(Organisation.id == current))
 
@@ -155,7 +168,7 @@ async def create_person(
     """
     given_name, family_name = " ".join((given_name or "").split()), " ".join((family_name or "").split())
     if not family_name:
-        raise DirectoryError("A person needs a family name.", field="family_name")
+        raise DirectoryError(gettext("A person needs a family name."), field="family_name")
     person = Person(
         slug=await free_slug(session, Person, slugify(slug or f"{given_name} {family_name}")),
         given_name=given_name,
@@ -196,7 +209,7 @@ async def update_person(session: AsyncSession, actor: Actor, person: Person, **f
         if name in fields:
             fields[name] = " ".join((fields[name] or "").split())
     if fields.get("family_name", person.family_name) == "":
-        raise DirectoryError("A person needs a family name.", field="family_name")
+        raise DirectoryError(gettext("A person needs a family name."), field="family_name")
     if "email" in fields:
         fields["email"] = clean_email(fields["email"])
     if "aliases" in fields:

@@ -7,15 +7,15 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ....models import Role
+from ....i18n import gettext
 from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ..auth import actor_of, admin_only
 from ..deps import Account, account
-from ..forms import NewUserForm, UserForm, granted_ids, password
+from ..forms import ROLE_LABELS, NewUserForm, UserForm, granted_ids, password
 from ..queries import grantable_events, granted_event_ids, users_with_grants
-from ..service import AccountError, create_user, set_grants, update_user
+from ..service import AccountError, create_user, set_grants, set_language, update_user
 
 
 async def _users_page(db: AsyncSession, *, values: dict | None = None, error: str | None = None,
@@ -27,7 +27,7 @@ async def _users_page(db: AsyncSession, *, values: dict | None = None, error: st
         context={
             "users": users,
             "grants": grants,
-            "roles": list(Role),
+            "roles": ROLE_LABELS,
             "values": values or {},
             "error": error,
         },
@@ -55,7 +55,8 @@ class UserAdministration(Controller):
             return await _users_page(db, values=data, error=str(error), status_code=400)
         flash(
             request,
-            f"Created the account {user.email}. Give them their password in person.",
+            gettext("Created the account %(email)s. Give them their password in person.")
+            % {"email": user.email},
             category="success",
         )
         return Redirect(url(request, "manage_user", user_id=user.id))
@@ -68,7 +69,7 @@ class UserAdministration(Controller):
                 "user_row": account,
                 "granted": await granted_event_ids(db, account.id),
                 "events": await grantable_events(db),
-                "roles": list(Role),
+                "roles": ROLE_LABELS,
             },
         )
 
@@ -80,9 +81,11 @@ class UserAdministration(Controller):
         try:
             await update_user(db, actor, account, role=form.role or account.role, is_active=form.is_active,
                               display_name=form.display_name)  # fmt: skip
+            if "language" in data:
+                await set_language(db, actor, account, form.language)
         except AccountError as error:
             flash(request, str(error), category="error")
             return Redirect(url(request, "manage_user", user_id=account.id))
         await set_grants(db, actor, account, wanted)
-        flash(request, f"Saved {account.email}.", category="success")
+        flash(request, gettext("Saved %(email)s.") % {"email": account.email}, category="success")
         return Redirect(url(request, "manage_user", user_id=account.id))

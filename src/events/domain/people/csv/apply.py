@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ....audit import Actor
+from ....i18n import gettext, ngettext
 from .. import bulk, service
 from ..rules import DirectoryError
-from .format import CREATE, REJECT, SAME, UPDATE, Row
+from .format import CREATE, PEOPLE, REJECT, SAME, UPDATE, Row
 from .matching import node
 from .plan import Plan
 
@@ -44,24 +45,39 @@ async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> str:
             organisations, people = _changes(plan)
             await service.import_directory(session, actor, organisations=organisations, people=people)
     except bulk.RecordRefused as error:
-        raise DirectoryError(f"Line {error.source.line} of the {error.source.kind} file: {error}") from error
+        message = (
+            gettext("Line %(line)d of the people file: %(reason)s")
+            if error.source.kind == PEOPLE
+            else gettext("Line %(line)d of the organisations file: %(reason)s")
+        )
+        raise DirectoryError(message % {"line": error.source.line, "reason": error}) from error
     return summary(plan)
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 def summary(plan: Plan) -> str:
-    created = [
-        _count(count, one, many)
-        for count, one, many in (
-            (sum(r.action == CREATE for r in plan.people), "person", "people"),
-            (sum(r.action == CREATE for r in plan.organisations), "organisation", "organisations"),
+    people = sum(r.action == CREATE for r in plan.people)
+    organisations = sum(r.action == CREATE for r in plan.organisations)
+    rejected = len(plan.rows(REJECT))
+    counted = {
+        "people": ngettext("%(num)d person", "%(num)d people", people) % {"num": people},
+        "organisations": ngettext("%(num)d organisation", "%(num)d organisations", organisations)
+        % {"num": organisations},
+    }
+    if people and organisations:
+        created = gettext("%(people)s and %(organisations)s") % counted
+    elif people or organisations:
+        created = counted["people" if people else "organisations"]
+    else:
+        created = gettext("nothing")
+    numbers = {
+        "created": created,
+        "updated": len(plan.rows(UPDATE)),
+        "same": len(plan.rows(SAME)),
+        "skipped": ngettext("%(num)d rejected row", "%(num)d rejected rows", rejected) % {"num": rejected},
+    }
+    if numbers["same"]:
+        return (
+            gettext("Created %(created)s, updated %(updated)d, left %(same)d unchanged, skipped %(skipped)s.")
+            % numbers
         )
-        if count
-    ]
-    message = f"Created {' and '.join(created) or 'nothing'}, updated {len(plan.rows(UPDATE))}"
-    if plan.rows(SAME):
-        message += f", left {len(plan.rows(SAME))} unchanged"
-    return message + f", skipped {_count(len(plan.rows(REJECT)), 'rejected row', 'rejected rows')}."
+    return gettext("Created %(created)s, updated %(updated)d, skipped %(skipped)s.") % numbers

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from ....i18n import N_, gettext
 from ....models import Organisation, Person
 from ....models.validation import forbidden_character
 from ....web.uploads import MIB
@@ -23,7 +24,7 @@ from .. import bulk
 PEOPLE, ORGANISATIONS = "people", "organisations"
 COLUMNS = {
     PEOPLE: ("slug", "honorific", "given_name", "family_name", "job_title", "organisation", "email", "aliases", "biography"),
-    ORGANISATIONS: ("slug", "name", "acronym", "kind", "jurisdiction", "website", "parent", "successor", "aliases"),
+    ORGANISATIONS: ("slug", "name", "acronym", "name_fr", "acronym_fr", "kind", "jurisdiction", "website", "parent", "successor", "aliases"),
 }  # fmt: skip
 REQUIRED = {PEOPLE: ("given_name", "family_name"), ORGANISATIONS: ("name",)}
 # Columns only one kind of file has: the header row tells which kind a file is.
@@ -31,20 +32,35 @@ MARKERS = {kind: set(columns) - {"slug", "aliases"} for kind, columns in COLUMNS
 ALIAS_SEPARATOR = " | "
 # A directory file is text: 20 MB holds some 100,000 people with short biographies.
 MAX_IMPORT_BYTES = 20 * MIB
-FIX_ENCODING = (
+FIX_ENCODING = N_(
     "In Excel choose File › Save As and the type “CSV UTF-8 (Comma delimited)”; in LibreOffice tick "
     "“Edit filter settings” when saving and choose the character set “Unicode (UTF-8)”."
 )
 
 CREATE, UPDATE, SAME, REJECT = "create", "update", "same", "reject"
+# The fields as the pages name them (translated by ``label``).
 LABELS = {
-    "given_name": "given name",
-    "family_name": "family name",
-    "job_title": "job title",
-    "organisation_id": "organisation",
-    "email": "e-mail",
-    "parent_id": "part of",
-    "successor_id": "succeeded by",
+    "slug": N_("slug"),
+    "honorific": N_("honorific"),
+    "given_name": N_("given name"),
+    "family_name": N_("family name"),
+    "job_title": N_("job title"),
+    "organisation": N_("organisation"),
+    "organisation_id": N_("organisation"),
+    "email": N_("e-mail"),
+    "aliases": N_("other names"),
+    "biography": N_("biography"),
+    "name": N_("name"),
+    "acronym": N_("acronym"),
+    "name_fr": N_("name (French)"),
+    "acronym_fr": N_("acronym (French)"),
+    "kind": N_("kind"),
+    "jurisdiction": N_("jurisdiction"),
+    "website": N_("website"),
+    "parent": N_("part of"),
+    "parent_id": N_("part of"),
+    "successor": N_("succeeded by"),
+    "successor_id": N_("succeeded by"),
 }
 
 
@@ -106,6 +122,8 @@ async def export_organisations(session: AsyncSession) -> bytes:
             Organisation.slug,
             Organisation.name,
             Organisation.acronym,
+            Organisation.name_fr,
+            Organisation.acronym_fr,
             Organisation.kind,
             Organisation.jurisdiction,
             Organisation.website,
@@ -121,7 +139,7 @@ async def export_organisations(session: AsyncSession) -> bytes:
     return write_csv(
         COLUMNS[ORGANISATIONS],
         (
-            (*row[:3], row[3].value if row[3] else None, *row[4:8], ALIAS_SEPARATOR.join(row[8] or []))
+            (*row[:5], row[5].value if row[5] else None, *row[6:10], ALIAS_SEPARATOR.join(row[10] or []))
             for row in rows
         ),
     )
@@ -183,14 +201,16 @@ def read_table(filename: str, data: bytes) -> Table:
 
 def _read_table(filename: str, data: bytes) -> Table:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
-        raise ImportRefused(f"“{filename}” is empty.")
+        raise ImportRefused(gettext("“%(file)s” is empty.") % {"file": filename})
     try:
         text = data.decode("utf-8-sig")  # with or without the byte order mark
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        message = gettext(
+            "“%(file)s” is not saved as UTF-8 text (line %(line)d holds a character in another encoding)."
+        )
         raise ImportRefused(
-            f"“{filename}” is not saved as UTF-8 text (line {line} holds a character in another encoding). "
-            + FIX_ENCODING
+            message % {"file": filename, "line": line} + " " + gettext(FIX_ENCODING)
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)  # Excel in French saves with semicolons
@@ -199,7 +219,10 @@ def _read_table(filename: str, data: bytes) -> Table:
         header = [_column(name) for name in next(reader)]
         duplicated = sorted({name for name in header if name and header.count(name) > 1})
         if duplicated:
-            raise ImportRefused(f"“{filename}” has the column {', '.join(duplicated)} more than once.")
+            raise ImportRefused(
+                gettext("“%(file)s” has the column %(columns)s more than once.")
+                % {"file": filename, "columns": ", ".join(duplicated)}
+            )
         kind = _kind_of(filename, header)
         rows, start = [], reader.line_num + 1
         for cells in reader:
@@ -213,16 +236,22 @@ def _read_table(filename: str, data: bytes) -> Table:
             }
             row = Row(kind, line, values)
             if len(cells) > len(header):
-                row.reject(f"It has {len(cells)} cells but the header row has {len(header)} columns.")
+                row.reject(
+                    gettext("It has %(cells)d cells but the header row has %(columns)d columns.")
+                    % {"cells": len(cells), "columns": len(header)}
+                )
             elif problem := _forbidden_in(values):
                 row.reject(problem)
             rows.append(row)
     except csv.Error as error:
         raise ImportRefused(
-            f"“{filename}” could not be read as CSV at line {reader.line_num}: {error}."
+            gettext("“%(file)s” could not be read as CSV at line %(line)d: %(error)s.")
+            % {"file": filename, "line": reader.line_num, "error": error}
         ) from None
     if not rows:
-        raise ImportRefused(f"“{filename}” has a header row but no records under it.")
+        raise ImportRefused(
+            gettext("“%(file)s” has a header row but no records under it.") % {"file": filename}
+        )
     known = [name for name in header if name in COLUMNS[kind]]
     return Table(filename, kind, known, [name for name in header if name and name not in known], rows)
 
@@ -230,18 +259,30 @@ def _read_table(filename: str, data: bytes) -> Table:
 def _kind_of(filename: str, header: list[str]) -> str:
     hits = {kind: len(MARKERS[kind] & set(header)) for kind in MARKERS}
     if not any(hits.values()):
+        message = gettext(
+            "“%(file)s” does not start with a header row this import knows. A file of people needs the "
+            "columns %(people)s; a file of organisations needs %(organisations)s (the required ones: "
+            "given_name and family_name, or name). Export the directory to get both, with the right headers."
+        )
         raise ImportRefused(
-            f"“{filename}” does not start with a header row this import knows. A file of people needs the "
-            f"columns {', '.join(COLUMNS[PEOPLE])}; a file of organisations needs "
-            f"{', '.join(COLUMNS[ORGANISATIONS])} (the required ones: given_name and family_name, or name). "
-            "Export the directory to get both, with the right headers."
+            message
+            % {
+                "file": filename,
+                "people": ", ".join(COLUMNS[PEOPLE]),
+                "organisations": ", ".join(COLUMNS[ORGANISATIONS]),
+            }
         )
     kind = PEOPLE if hits[PEOPLE] >= hits[ORGANISATIONS] else ORGANISATIONS
     missing = [name for name in REQUIRED[kind] if name not in header]
     if missing:
-        raise ImportRefused(
-            f"“{filename}” looks like a file of {kind} but lacks the required column(s) {', '.join(missing)}."
+        message = (
+            gettext("“%(file)s” looks like a file of people but lacks the required column(s) %(columns)s.")
+            if kind == PEOPLE
+            else gettext(
+                "“%(file)s” looks like a file of organisations but lacks the required column(s) %(columns)s."
+            )
         )
+        raise ImportRefused(message % {"file": filename, "columns": ", ".join(missing)})
     return kind
 
 
@@ -249,10 +290,13 @@ def _forbidden_in(values: dict[str, str]) -> str | None:
     """Why a row's cells cannot be stored as they are (a NUL, a control character, a bidi override)."""
     for name, value in values.items():
         if character := forbidden_character(value, multiline=name == "biography"):
-            return f"The {label(name)} holds a character that is not allowed: {character}."
+            return gettext("The %(field)s holds a character that is not allowed: %(character)s.") % {
+                "field": label(name),
+                "character": character,
+            }
     return None
 
 
 def label(name: str) -> str:
     """A column or field as the pages name it."""
-    return LABELS.get(name, name.replace("_", " "))
+    return gettext(LABELS[name]) if name in LABELS else name.replace("_", " ")

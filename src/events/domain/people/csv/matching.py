@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import cache
 from typing import Any
 
+from ....i18n import N_, gettext
 from ....models import Organisation, OrganisationKind
 from ....models.base import name_key
 from ..rules import DirectoryError
@@ -28,7 +29,10 @@ def too_long(row: Row, model: type, names: tuple[str, ...]) -> str | None:
     for name in names:
         limit = _limit(model, name)
         if len(row.values.get(name) or "") > limit:
-            return f"The {label(name)} is longer than {limit} characters."
+            return gettext("The %(field)s is longer than %(limit)d characters.") % {
+                "field": label(name),
+                "limit": limit,
+            }
     return None
 
 
@@ -48,7 +52,8 @@ def organisation_kind(value: str) -> OrganisationKind | None:
         if key(value) in (key(kind.value), key(kind.name)):
             return kind
     raise DirectoryError(
-        f"Unknown kind “{value}”: use one of {', '.join(k.value for k in OrganisationKind)}."
+        gettext("Unknown kind “%(value)s”: use one of %(kinds)s.")
+        % {"value": value, "kinds": ", ".join(k.value for k in OrganisationKind)}
     )
 
 
@@ -61,7 +66,7 @@ def shown(value: Any) -> str:
     if isinstance(value, Organisation):
         return f"{value.name} ({value.slug})"
     if isinstance(value, Row):
-        return f"{value.label} (new, line {value.line})"
+        return gettext("%(record)s (new, line %(line)d)") % {"record": value.label, "line": value.line}
     if isinstance(value, list):
         return ALIAS_SEPARATOR.join(value)
     return str(value)
@@ -89,9 +94,22 @@ def match_slug(row: Row, by_slug: dict[str, Any], index: dict[int, Any]) -> bool
     if slug not in by_slug:
         return False
     row.target = live(by_slug[slug], index)
-    merged = f" (“{slug}” was merged into “{row.target.slug}”)" if row.target.slug != slug else ""
-    row.reason = f"same slug{merged}"
+    row.reason = (
+        gettext("same slug (“%(slug)s” was merged into “%(target)s”)")
+        % {"slug": slug, "target": row.target.slug}
+        if row.target.slug != slug
+        else gettext("same slug")
+    )
     return True
+
+
+# Why a row repeats an earlier one of the file, by what they share (see ``claim``).
+REPEATS = {
+    "slug": N_("Duplicate of line %(line)d (same slug)."),
+    "name": N_("Duplicate of line %(line)d (same name)."),
+    "e-mail": N_("Duplicate of line %(line)d (same e-mail)."),
+    "name and organisation": N_("Duplicate of line %(line)d (same name and organisation)."),
+}
 
 
 def claim(row: Row, seen: dict[tuple[str, Any], Row], keys: list[tuple[str, Any]], target: str) -> bool:
@@ -102,11 +120,12 @@ def claim(row: Row, seen: dict[tuple[str, Any], Row], keys: list[tuple[str, Any]
     earlier = next(((what, seen[(what, key)]) for what, key in keys if key and (what, key) in seen), None)
     if earlier:
         what, first = earlier
-        row.reject(
-            f"Line {first.line} already matches {target}."
+        message = (
+            gettext("Line %(line)d already matches %(target)s.")
             if what == "record"
-            else f"Duplicate of line {first.line} (same {what})."
+            else gettext(REPEATS[what])
         )
+        row.reject(message % {"line": first.line, "target": target})
         return False
     seen.update({(what, key): row for what, key in keys if key})
     return True
@@ -153,7 +172,8 @@ class Organisations:
             if organisation.merged_into_id is None:
                 for key in {organisation.name_key, *aliases}:
                     self.named[key].append(organisation)
-            for key in (organisation.name_key, name_key(organisation.acronym or ""), *aliases):
+            french = (name_key(organisation.name_fr or ""), name_key(organisation.acronym_fr or ""))
+            for key in (organisation.name_key, name_key(organisation.acronym or ""), *aliases, *french):
                 if key:
                     self.typed.setdefault(key, organisation)
 
@@ -165,13 +185,17 @@ class Organisations:
         if row is not None:
             if row.action == REJECT:
                 raise DirectoryError(
-                    f"“{value}” is on line {row.line} of the organisations file, which is rejected."
+                    gettext("“%(value)s” is on line %(line)d of the organisations file, which is rejected.")
+                    % {"value": value, "line": row.line}
                 )
             return row.target if row.target is not None else row
         found = self.by_slug.get(value) or self.typed.get(name_key(value))
         if found is None:
             raise DirectoryError(
-                f"Unknown organisation “{value}”: no row of the file and no organisation in the directory "
-                "has that slug, name or acronym."
+                gettext(
+                    "Unknown organisation “%(value)s”: no row of the file and no organisation in the directory "
+                    "has that slug, name or acronym."
+                )
+                % {"value": value}
             )
         return live(found, self.index)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ....i18n import gettext
 from ....models import Organisation, Person
 from ....models.base import name_key
 from .. import bulk
@@ -79,8 +80,12 @@ def _reject_a_loop(rows: list[Row], index: dict[int, Organisation]) -> bool:
                 at = chain.index(culprit)
                 loop = [*chain[at:], *chain[:at], culprit]  # told from the rejected row's point of view
                 names = [index[n].name if isinstance(n, int) else n.label for n in loop]
-                noun = "parent" if relation == "parent_id" else "successor"
-                rows_at[culprit].reject(f"Its {noun} would make a loop: {' → '.join(names)}.")
+                message = (
+                    gettext("Its parent would make a loop: %(names)s.")
+                    if relation == "parent_id"
+                    else gettext("Its successor would make a loop: %(names)s.")
+                )
+                rows_at[culprit].reject(message % {"names": " → ".join(names)})
                 return True
     return False
 
@@ -95,14 +100,21 @@ def _plan_organisations(table: Table | None, finder: Organisations) -> list[Row]
         if row.action == REJECT:
             continue
         if not name:
-            row.reject("The name is missing.")
+            row.reject(gettext("The name is missing."))
             continue
         if not has_a_letter(name):
-            row.reject(f"The name “{name}” has no letter: an organisation's name needs one.")
+            row.reject(
+                gettext("The name “%(name)s” has no letter: an organisation's name needs one.")
+                % {"name": name}
+            )
             continue
         try:
             organisation_kind(row.values.get("kind", ""))
-            problem = too_long(row, Organisation, ("slug", "name", "acronym", "jurisdiction", "website"))
+            problem = too_long(
+                row,
+                Organisation,
+                ("slug", "name", "acronym", "name_fr", "acronym_fr", "jurisdiction", "website"),
+            )
         except DirectoryError as error:
             problem = str(error)
         if problem:
@@ -113,12 +125,19 @@ def _plan_organisations(table: Table | None, finder: Organisations) -> list[Row]
             pass
         elif len(named.get(key, [])) > 1:
             slugs = ", ".join(o.slug for o in named[key])
-            row.reject(f"Its name matches several organisations ({slugs}); give the slug of the one meant.")
+            row.reject(
+                gettext("Its name matches several organisations (%(slugs)s); give the slug of the one meant.")
+                % {"slugs": slugs}
+            )
             continue
         elif named.get(key):
             row.target = named[key][0]
             alias = row.target.name_key != key
-            row.reason = f"same name as an alias of “{row.target.name}”" if alias else "same name"
+            row.reason = (
+                gettext("same name as an alias of “%(name)s”") % {"name": row.target.name}
+                if alias
+                else gettext("same name")
+            )
         keys = [
             ("slug", row.values.get("slug", "")),
             ("name", key),
@@ -138,7 +157,12 @@ def _plan_organisations(table: Table | None, finder: Organisations) -> list[Row]
                 try:
                     row.refs[relation] = finder.find(row.values.get(column, ""))
                 except DirectoryError as error:
-                    row.reject(f"{column.capitalize()}: {error}")
+                    message = (
+                        gettext("Parent: %(reason)s")
+                        if column == "parent"
+                        else gettext("Successor: %(reason)s")
+                    )
+                    row.reject(message % {"reason": error})
     # Each round drops a row that closes a loop, or rows pointing at a rejected row, until the rest
     # stands on its own (a rejected row keeps its old links, which may matter to a loop).
     changed = True
@@ -147,7 +171,10 @@ def _plan_organisations(table: Table | None, finder: Organisations) -> list[Row]
         for row in table.rows:
             broken = [ref for ref in row.refs.values() if isinstance(ref, Row) and ref.action == REJECT]
             if row.action != REJECT and broken:
-                row.reject(f"It refers to “{broken[0].label}” on line {broken[0].line}, which is rejected.")
+                row.reject(
+                    gettext("It refers to “%(record)s” on line %(line)d, which is rejected.")
+                    % {"record": broken[0].label, "line": broken[0].line}
+                )
                 changed = True
     for row in table.rows:
         if row.action == REJECT:
@@ -155,7 +182,7 @@ def _plan_organisations(table: Table | None, finder: Organisations) -> list[Row]
         values = row.values
         kind = organisation_kind(values.get("kind", ""))  # checked above
         wanted: dict[str, Any] = {"name": " ".join(values["name"].split())}
-        for name in ("acronym", "kind", "jurisdiction", "website"):
+        for name in ("acronym", "name_fr", "acronym_fr", "kind", "jurisdiction", "website"):
             if name in table.columns:
                 wanted[name] = kind if name == "kind" else values.get(name) or None
         if "aliases" in table.columns:
@@ -204,7 +231,7 @@ async def _plan_people(session: AsyncSession, table: Table | None, finder: Organ
         if row.action == REJECT:
             continue
         if not family:
-            row.reject("The family name is missing.")
+            row.reject(gettext("The family name is missing."))
             continue
         try:
             problem = too_long(
@@ -222,18 +249,25 @@ async def _plan_people(session: AsyncSession, table: Table | None, finder: Organ
         if match_slug(row, by_slug, index):
             pass
         elif email and email in by_email:
-            candidates, row.reason = by_email[email], "same e-mail"
+            candidates, row.reason = by_email[email], gettext("same e-mail")
         elif "organisation" in columns:
             candidates = [p for p in by_name.get(key, []) if p.organisation_id == node(organisation)]
             row.reason = (
-                "same name and organisation" if organisation else "same name, and neither has an organisation"
+                gettext("same name and organisation")
+                if organisation
+                else gettext("same name, and neither has an organisation")
             )
         else:
-            candidates, row.reason = by_name.get(key, []), "same name (the file has no organisation column)"
+            candidates = by_name.get(key, [])
+            row.reason = gettext("same name (the file has no organisation column)")
         if len(candidates) > 1:
             slugs = ", ".join(p.slug for p in candidates)
             row.reject(
-                f"It matches several people ({row.reason}: {slugs}); give the slug of the one meant, or merge them first."
+                gettext(
+                    "It matches several people (%(reason)s: %(slugs)s); give the slug of the one meant, "
+                    "or merge them first."
+                )
+                % {"reason": row.reason, "slugs": slugs}
             )
             continue
         if candidates:

@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
+from ....i18n import N_, gettext
 from ....web.csrf import FORM_FIELD, HEADER_NAME, cookie_token, verify_token
 from ....web.deps import Db, SettingsDep, StorageDep
 from ....web.forms import Form
@@ -36,14 +37,24 @@ from ..rules import DirectoryError
 
 SHOWN_PER_GROUP = 200
 GROUPS = [
-    (REJECT, "Rejected rows", "They are skipped whole; correct them in the file and import it again."),
+    (
+        REJECT,
+        N_("Rejected rows"),
+        N_("They are skipped whole; correct them in the file and import it again."),
+    ),
     (
         CREATE,
-        "New records",
-        "New records keep the web address (slug) of the file when it is free, else get one from their name.",
+        N_("New records"),
+        N_(
+            "New records keep the web address (slug) of the file when it is free, else get one from their name."
+        ),
     ),
-    (UPDATE, "Records that will change", "Matched to a record of the directory; the fields shown change."),
-    (SAME, "Records already up to date", "Matched to a record that already holds the same values."),
+    (
+        UPDATE,
+        N_("Records that will change"),
+        N_("Matched to a record of the directory; the fields shown change."),
+    ),
+    (SAME, N_("Records already up to date"), N_("Matched to a record that already holds the same values.")),
 ]
 
 
@@ -114,7 +125,7 @@ def _preview(
 def _gone(request: Request, status: int) -> Redirect:
     flash(
         request,
-        "That import is no longer waiting: it was applied, cancelled or has expired.",
+        gettext("That import is no longer waiting: it was applied, cancelled or has expired."),
         category="error",
     )
     return Redirect(url(request, "manage_directory_import"), status_code=status)
@@ -198,14 +209,16 @@ class DirectoryFiles(Controller):
             plan = await build_plan(db, await to_thread.run_sync(staging.staged_tables, claimed))
             if plan.digest != data.get("digest"):
                 staging.release(claimed)
-                notice = "The directory changed since this preview was made: here it is again. Check it and confirm."
+                notice = gettext(
+                    "The directory changed since this preview was made: here it is again. Check it and confirm."
+                )
                 return _preview(plan, token, notice=notice, status=HTTP_409_CONFLICT)
             message = await apply_plan(db, actor_of(request), plan)
             await db.commit()  # the file is deleted only once the import is written for good
         except DirectoryError as error:
             await db.rollback()  # nothing of the import is kept
             staging.release(claimed)
-            flash(request, f"Nothing was imported. {error}", category="error")
+            flash(request, gettext("Nothing was imported. %(reason)s") % {"reason": error}, category="error")
             return Redirect(url(request, "manage_directory_preview", token=token), status_code=303)
         except BaseException:
             staging.release(claimed)  # the transaction rolls back: the import can be tried again
@@ -220,5 +233,5 @@ class DirectoryFiles(Controller):
         if not await to_thread.run_sync(staging.is_staged, folder):
             return _gone(request, 303)
         await to_thread.run_sync(staging.remove, folder)
-        flash(request, "Import cancelled; the uploaded file is deleted.", category="success")
+        flash(request, gettext("Import cancelled; the uploaded file is deleted."), category="success")
         return Redirect(url(request, "manage_directory_import"), status_code=303)

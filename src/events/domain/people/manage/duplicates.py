@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from ....i18n import gettext, ngettext
 from ....models import DuplicateKind
 from ....web.deps import Db
 from ....web.forms import page_number
@@ -57,11 +58,20 @@ class DuplicatesReview(Controller):
     @post("/{suggestion_id:int}/dismiss", name="manage_duplicate_dismiss")
     async def dismiss(self, request: Request, suggestion: deps.SuggestionDep, db: Db) -> Redirect:
         await duplicates.dismiss(db, actor_of(request), suggestion)
-        flash(request, "Marked as not the same; this pair will not be suggested again.", category="success")
+        flash(
+            request,
+            gettext("Marked as not the same; this pair will not be suggested again."),
+            category="success",
+        )
         return Redirect(url(request, "manage_duplicates", query={"kind": suggestion.kind.value}))
 
     @post("/scan", name="manage_duplicates_scan")
     async def scan(self, request: Request, db: Db) -> Redirect:
         count = await duplicates.rescan(db)
-        flash(request, f"Scanned the whole directory: {count} open suggestion(s).", category="success")
+        message = ngettext(
+            "Scanned the whole directory: %(num)d open suggestion.",
+            "Scanned the whole directory: %(num)d open suggestions.",
+            count,
+        )
+        flash(request, message % {"num": count}, category="success")
         return Redirect(url(request, "manage_duplicates"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ....i18n import gettext
 from ....models import Organisation, Person
 from .. import queries
 from ..forms import OrganisationForm, PersonForm
@@ -19,15 +20,15 @@ async def _named(
     if value is None:
         return None
     if not has_a_letter(value):
-        errors[field] = (
-            f"“{value}” is not an organisation's name: type its name or acronym, which has at least one letter."
-        )
+        errors[field] = gettext(
+            "“%(value)s” is not an organisation's name: type its name or acronym, which has at least one letter."
+        ) % {"value": value}
         return None
     found = await queries.organisation_named(db, value)
     if found is None:
-        errors[field] = (
-            f"No organisation is called “{value}”. Add it to the directory first, or check the spelling."
-        )
+        errors[field] = gettext(
+            "No organisation is called “%(value)s”. Add it to the directory first, or check the spelling."
+        ) % {"value": value}
     return found
 
 
@@ -39,7 +40,7 @@ async def person_fields(
     fields = form.fields()
     organisation = await _named(db, form.organisation, "organisation", errors)
     if not fields["family_name"]:
-        errors["family_name"] = "Please give the family name."
+        errors["family_name"] = gettext("Please give the family name.")
     if fields["email"]:
         try:
             fields["email"] = clean_email(fields["email"])
@@ -59,11 +60,11 @@ async def organisation_fields(
         "successor": await _named(db, form.successor, "successor", errors),
     }
     if not fields["name"]:
-        errors["name"] = "Please give the organisation's name."
+        errors["name"] = gettext("Please give the organisation's name.")
     elif not has_a_letter(fields["name"]):
-        errors["name"] = "Please give the organisation's name: a name has at least one letter."
+        errors["name"] = gettext("Please give the organisation's name: a name has at least one letter.")
     if fields["website"] and not fields["website"].startswith(("https://", "http://")):
-        errors["website"] = "Please give the website as an address starting with https://."
+        errors["website"] = gettext("Please give the website as an address starting with https://.")
     return fields, related, errors
 
 

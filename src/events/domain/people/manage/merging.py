@@ -12,12 +12,14 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ....i18n import gettext
 from ....models import DuplicateKind, Organisation, Person, SpeakerLink
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ...accounts.auth import actor_of
 from .. import merge, queries
 from ..forms import MergeForm
+from ..labels import KIND_LABELS
 from ..rules import DirectoryError
 from ..search import count_by
 
@@ -72,18 +74,29 @@ def _merged(request: Request, records: Records, duplicate: Any, survivor: Any) -
     """The message after a merge."""
     old = url(request, records.public_page, slug=duplicate.slug)
     if records is PEOPLE:
-        return (
-            f"Merged {duplicate.full_name} into {survivor.full_name}. Every talk moved with its title at the "
-            f"time; {old} now leads to {url(request, records.public_page, slug=survivor.slug)}."
+        message = gettext(
+            "Merged %(duplicate)s into %(survivor)s. Every talk moved with its title at the time; %(old)s now "
+            "leads to %(new)s."
         )
-    return f"Merged {duplicate.name} into {survivor.name}; {old} now leads here."
+        new = url(request, records.public_page, slug=survivor.slug)
+        return message % {
+            "duplicate": duplicate.full_name,
+            "survivor": survivor.full_name,
+            "old": old,
+            "new": new,
+        }
+    message = gettext("Merged %(duplicate)s into %(survivor)s; %(old)s now leads here.")
+    return message % {"duplicate": duplicate.name, "survivor": survivor.name, "old": old}
 
 
 async def _pair(db: AsyncSession, records: Records, first_id: int, second_id: int) -> list[Any]:
     pair = [await records.load(db, first_id), await records.load(db, second_id)]
     if None in pair:
-        noun = "person" if records is PEOPLE else "organisation"
-        raise NotFoundException(f"There is no such {noun} in the directory.")
+        raise NotFoundException(
+            gettext("There is no such person in the directory.")
+            if records is PEOPLE
+            else gettext("There is no such organisation in the directory.")
+        )
     return pair
 
 
@@ -97,7 +110,13 @@ async def merge_page(db: AsyncSession, records: Records, first_id: int, second_i
     talks = await count_by(db, records.talks_column, [first_id, second_id])
     return Template(
         "manage/people/merge.html",
-        context={"kind": records.kind.value, "pair": pair, "talks": talks, "keep": _keep(pair, talks)},
+        context={
+            "kind": records.kind.value,
+            "kinds": KIND_LABELS,
+            "pair": pair,
+            "talks": talks,
+            "keep": _keep(pair, talks),
+        },
     )
 
 
@@ -107,7 +126,7 @@ async def merge_pair(
     form = parse(data, MergeForm)
     pair = dict(zip((first_id, second_id), await _pair(db, records, first_id, second_id), strict=True))
     if form.survivor not in pair:
-        flash(request, "Please choose which record to keep.", category="error")
+        flash(request, gettext("Please choose which record to keep."), category="error")
         return Redirect(
             url(request, records.merge_form, **{records.id_parameter: first_id, "other_id": second_id})
         )

@@ -11,13 +11,15 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ....models import Organisation, OrganisationKind, SpeakerLink
+from ....i18n import gettext
+from ....models import Organisation, SpeakerLink
 from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ...accounts.auth import actor_of, staff_only
 from .. import deps, queries, service
 from ..forms import OrganisationForm
+from ..labels import KIND_LABELS
 from ..search import PEOPLE_SORTS, SHOW, DirectoryQuery, jurisdictions, organisations_page
 from .fields import organisation_fields, organisation_values
 from .listing import directory_query
@@ -27,7 +29,7 @@ from .merging import ORGANISATIONS, merge_page, merge_pair
 def _new_page(values: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> Template:
     return Template(
         "manage/people/organisation.html",
-        context={"organisation": None, "values": values, "errors": errors, "kinds": list(OrganisationKind)},
+        context={"organisation": None, "values": values, "errors": errors, "kinds": KIND_LABELS},
         status_code=status_code,
     )
 
@@ -52,7 +54,7 @@ async def _page(
             "organisation": organisation,
             "values": values,
             "errors": errors,
-            "kinds": list(OrganisationKind),
+            "kinds": KIND_LABELS,
             "divisions": [o for o in related if o.parent_id == organisation.id],
             "predecessors": [o for o in related if o.successor_id == organisation.id],
             "people_count": await queries.people_count(db, organisation),
@@ -79,7 +81,7 @@ class OrganisationsManagement(Controller):
             "manage/people/organisations.html",
             context={
                 "results": await organisations_page(db, directory_query(request)),
-                "kinds": list(OrganisationKind),
+                "kinds": KIND_LABELS,
                 "jurisdictions": await jurisdictions(db),
                 "sorts": PEOPLE_SORTS,
                 "shows": SHOW,
@@ -101,7 +103,11 @@ class OrganisationsManagement(Controller):
                 errors[OrganisationForm.field_of(error.field) or "name"] = str(error)
         if errors:
             return _new_page(data, errors, status_code=400)
-        flash(request, f"Added {organisation.name} to the directory.", category="success")
+        flash(
+            request,
+            gettext("Added %(name)s to the directory.") % {"name": organisation.name},
+            category="success",
+        )
         return Redirect(url(request, "manage_organisation", organisation_id=organisation.id))
 
     @get("/{organisation_id:int}", name="manage_organisation")
@@ -109,7 +115,11 @@ class OrganisationsManagement(Controller):
         self, request: Request, organisation: deps.OrganisationDep, db: Db
     ) -> Template | Redirect:
         if organisation.merged_into_id is not None:
-            flash(request, f"{organisation.name} was merged into this record.", category="info")
+            flash(
+                request,
+                gettext("%(name)s was merged into this record.") % {"name": organisation.name},
+                category="info",
+            )
             return Redirect(url(request, "manage_organisation", organisation_id=organisation.merged_into_id))
         return await _page(request, db, organisation, organisation_values(organisation), {})
 
@@ -118,7 +128,7 @@ class OrganisationsManagement(Controller):
         self, request: Request, organisation: deps.OrganisationDep, data: Form, db: Db
     ) -> Template | Redirect:
         if organisation.merged_into_id is not None:
-            raise NotFoundException("This record was merged into another; edit that one.")
+            raise NotFoundException(gettext("This record was merged into another; edit that one."))
         fields, related, errors = await organisation_fields(db, parse(data, OrganisationForm))
         if not errors:
             fields |= {f"{relation}_id": other.id if other else None for relation, other in related.items()}
@@ -128,7 +138,7 @@ class OrganisationsManagement(Controller):
                 errors[OrganisationForm.field_of(error.field) or "name"] = str(error)
         if errors:
             return await _page(request, db, organisation, data, errors, status_code=400)
-        flash(request, "Saved." if changes else "Nothing changed.", category="success")
+        flash(request, gettext("Saved.") if changes else gettext("Nothing changed."), category="success")
         return Redirect(url(request, "manage_organisation", organisation_id=organisation.id))
 
     @get("/{organisation_id:int}/merge/{other_id:int}", name="manage_organisation_merge_form")

@@ -11,13 +11,15 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ....models import Organisation, OrganisationKind, Person, SpeakerLink
+from ....i18n import gettext
+from ....models import Organisation, Person, SpeakerLink
 from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import url
 from ...accounts.auth import actor_of, signed_in, staff_only
 from .. import deps, duplicates, queries, service
 from ..forms import PersonForm
+from ..labels import KIND_LABELS
 from ..search import PEOPLE_SORTS, SHOW, jurisdictions, people_page
 from .fields import person_fields, person_values
 from .listing import directory_query
@@ -83,7 +85,7 @@ class PeopleManagement(Controller):
                 "results": await people_page(db, query),
                 "organisation": organisation,
                 "organisation_typed": typed,
-                "kinds": list(OrganisationKind),
+                "kinds": KIND_LABELS,
                 "jurisdictions": await jurisdictions(db),
                 "sorts": PEOPLE_SORTS,
                 "shows": SHOW,
@@ -105,13 +107,21 @@ class PeopleManagement(Controller):
                 status_code=400,
             )
         person = await service.create_person(db, actor_of(request), organisation=organisation, **fields)
-        flash(request, f"Added {person.full_name} to the directory.", category="success")
+        flash(
+            request,
+            gettext("Added %(name)s to the directory.") % {"name": person.full_name},
+            category="success",
+        )
         return Redirect(url(request, "manage_person", person_id=person.id))
 
     @get("/{person_id:int}", name="manage_person", guards=[staff_only])
     async def person_page(self, request: Request, person: deps.PersonDep, db: Db) -> Template | Redirect:
         if person.merged_into_id is not None:
-            flash(request, f"{person.full_name} was merged into this record.", category="info")
+            flash(
+                request,
+                gettext("%(name)s was merged into this record.") % {"name": person.full_name},
+                category="info",
+            )
             return Redirect(url(request, "manage_person", person_id=person.merged_into_id))
         return await _page(request, db, person, person_values(person), {})
 
@@ -120,7 +130,7 @@ class PeopleManagement(Controller):
         self, request: Request, person: deps.PersonDep, data: Form, db: Db
     ) -> Template | Redirect:
         if person.merged_into_id is not None:
-            raise NotFoundException("This record was merged into another; edit that one.")
+            raise NotFoundException(gettext("This record was merged into another; edit that one."))
         form = parse(data, PersonForm)
         fields, organisation, errors = await person_fields(db, form)
         if not errors:
@@ -131,7 +141,7 @@ class PeopleManagement(Controller):
                 errors[PersonForm.field_of(error.field) or "form"] = str(error)
         if errors:
             return await _page(request, db, person, data, errors, status_code=400)
-        flash(request, "Saved." if changes else "Nothing changed.", category="success")
+        flash(request, gettext("Saved.") if changes else gettext("Nothing changed."), category="success")
         return Redirect(url(request, "manage_person", person_id=person.id))
 
     @get("/{person_id:int}/merge/{other_id:int}", name="manage_person_merge_form", guards=[staff_only])
