@@ -276,7 +276,10 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
         elif row.presentation_id in entries:
             entries[row.presentation_id].materials.append(material)
 
-    topics = [TopicRef(row.slug, row.title, row.title_fr) for row in session.execute(_TOPICS, {"event_id": event.id})]
+    topics = [
+        TopicRef(row.slug, row.title, row.title_fr)
+        for row in session.execute(_TOPICS, {"event_id": event.id})
+    ]
     groups = {}
     for row in session.execute(_SESSIONS, {"event_id": event.id}):
         host = None

@@ -268,6 +268,7 @@ def organisations_page(session: Session, *, letter: str | None, query: str, page
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     letters = [
-        Letter(value, gettext("Other") if value == OTHER else value.upper(), under[value] > 0) for value in under
+        Letter(value, gettext("Other") if value == OTHER else value.upper(), under[value] > 0)
+        for value in under
     ]
     return IndexPage(letters=letters, letter=letter, query=query, rows=list(rows), total=total, page=page)
