@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor, apply_changes, created_fields, record
+from ...i18n import gettext
 from ...models import (
     LearningEvent,
     Material,
@@ -21,7 +22,6 @@ from ...models import (
     UploadInvitation,
 )
 from ...storage import Storage, StoredObject, delete_on_rollback
-from ...i18n import gettext
 from ...web.templating import file_size
 from . import queries
 
