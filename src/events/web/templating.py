@@ -89,10 +89,7 @@ def material_label(material, language: str | None = None) -> str:  # noqa: ANN00
     version = material.current_version
     if material.external_url or version is None:
         return gettext("(link)")
-    return gettext("(%(type)s, %(size)s)") % {
-        "type": file_type(version.content_type, version.filename),
-        "size": file_size(version.size),
-    }
+    return f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"  # alike in both
 
 
 _KIND_LABELS = {
@@ -132,6 +129,11 @@ def organisation_kind(kind) -> str:  # noqa: ANN001
     return _label(_ORGANISATION_KINDS, kind)
 
 
+def with_job_titles(links) -> bool:  # noqa: ANN001
+    """Whether any speaker of a talk was credited with a job title, in either language."""
+    return any(link.job_title or link.job_title_fr for link in links)
+
+
 # A language named in its own words, in running text: "· français (PDF, 240 Ko)".
 OWN_NAMES = {"en": "English", "fr": "français"}
 
@@ -154,6 +156,12 @@ def in_pairs(materials) -> list[Offer]:  # noqa: ANN001
     """Pair each English material with a French one of the same kind (in their order), the page's
     language first; a material alone in the other language says so (`only_in`)."""
     page = current_locale.get()
+    if page == "en":  # the archive's usual case, on its busiest page: nothing in French, nothing to pair
+        for material in materials:
+            if material.language == "fr":
+                break
+        else:
+            return [Offer(material) for material in materials]
     offers: list[Offer] = []
     waiting: dict[tuple[object, str], list[Offer]] = {}
     for material in materials:
@@ -206,13 +214,14 @@ class LocalText(str):
         return str(Markup('<span lang="{0}">{1}</span>').format(self.lang, str(self)))
 
 
-def in_language(record: object, field: str) -> LocalText:
+def in_language(record: object, field: str) -> str:
     """`record.field` (English) or `record.field_fr` (French), in the language spoken now if the record
-    has it, else in the other: {{ event | tr("title") }}. Works on models and on read-model rows."""
-    english, french = getattr(record, field, None) or "", getattr(record, f"{field}_fr", None) or ""
+    has it, else in the other, as a LocalText that says so: {{ event | tr("title") }}. Works on models
+    and on read-model rows. Text in the page's language is a plain str (the event page's hot path)."""
     if current_locale.get() == "fr":
-        return LocalText(french, "fr") if french else LocalText(english, "en")
-    return LocalText(english, "en") if english else LocalText(french, "fr")
+        french = getattr(record, f"{field}_fr", None)
+        return french or LocalText(getattr(record, field, None) or "", "en")
+    return getattr(record, field, None) or LocalText(getattr(record, f"{field}_fr", None) or "", "fr")
 
 
 def as_string(value: object) -> str:
@@ -254,6 +263,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         kind_label=kind_label,
         organisation_kind=organisation_kind,
         in_pairs=in_pairs,
+        with_job_titles=with_job_titles,
         printable=printable,
         action_label=action_label,
     )
