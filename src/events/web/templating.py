@@ -89,7 +89,9 @@ def material_label(material, language: str | None = None) -> str:  # noqa: ANN00
     version = material.current_version
     if material.external_url or version is None:
         return gettext("(link)")
-    return f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"  # alike in both
+    return (
+        f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"  # alike in both
+    )
 
 
 _KIND_LABELS = {
