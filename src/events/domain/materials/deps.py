@@ -17,6 +17,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...i18n import N_, gettext
 from ...models import LearningEvent, Material, MaterialVersion, Presentation, UploadInvitation
 from ...web.deps import Db
 from ..events.deps import load_event, load_in_event
@@ -27,7 +28,9 @@ PresentationDep = NamedDependency[Presentation]
 MaterialDep = NamedDependency[Material]
 VersionDep = NamedDependency[MaterialVersion]
 
-NOT_VALID = "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."
+NOT_VALID = N_(
+    "This upload link is not valid: it may have expired or been revoked. Please ask the organisers for a new one."
+)
 
 
 async def provide_event(event_id: FromPath[int], db: Db) -> LearningEvent:
@@ -50,7 +53,7 @@ async def provide_material(event: EventDep, material_id: FromPath[int], db: Db) 
 async def provide_version(material: MaterialDep, version_id: FromPath[int], db: Db) -> MaterialVersion:
     version = await queries.version_of(db, material.id, version_id)
     if version is None:
-        raise NotFoundException("There is no such version.")
+        raise NotFoundException(gettext("There is no such version."))
     return version
 
 
@@ -70,7 +73,7 @@ UploadLinkDep = NamedDependency[UploadLink]
 async def provide_upload_link(token: FromPath[str], db: Db) -> UploadLink:
     invitation = await queries.valid_invitation(db, token, dt.datetime.now(dt.UTC))
     if invitation is None:
-        raise NotFoundException(NOT_VALID)
+        raise NotFoundException(gettext(NOT_VALID))
     event = await db.get_one(LearningEvent, invitation.presentation.event_id)
     return UploadLink(token, invitation, invitation.presentation, event)
 
@@ -79,7 +82,7 @@ async def provide_file_in_reach(link: UploadLinkDep, material_id: FromPath[int],
     """A file the link may replace (queries.within_reach), or 404."""
     material = await queries.file_in_reach(db, link.invitation, material_id, dt.datetime.now(dt.UTC))
     if material is None:
-        raise NotFoundException("This link does not reach that file.")
+        raise NotFoundException(gettext("This link does not reach that file."))
     return material
 
 
