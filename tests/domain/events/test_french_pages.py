@@ -163,3 +163,15 @@ def test_a_material_with_no_language_counts_as_english(demo, db, client):
     assert db.run(count) is not None  # the demo's decks say nothing of their language
     assert "(en anglais seulement)" in main_text(client.get(FRENCH_URL).text)
     assert "(French only)" not in main_text(client.get(EVENT_URL).text)
+
+
+def test_an_unknown_address_answers_with_a_sentence_in_the_page_language(db, client):
+    english = client.get("/events/nowhere/at/all")
+    assert english.status_code == 404
+    assert "There is no page at this address." in main_text(english.text)
+    assert "Not Found" not in english.text
+    french = client.get("/fr/events/nowhere/at/all")
+    assert french.status_code == 404
+    text = main_text(french.text)
+    assert "Page introuvable" in text and "Il n’y a aucune page à cette adresse." in text
+    assert "Retourner à la page d’accueil" in text
