@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from events.audit import COMMAND_LINE
 from events.demo import EVENT_SLUG
 from events.domain.materials import service as materials
-from events.models import LearningEvent, Material, MaterialKind, Presentation
+from events.models import EventSession, LearningEvent, Material, MaterialKind, Presentation
 from tests.pages import elements, links, main_text, parse, text_of
 
 EVENT_URL = f"/events/{EVENT_SLUG}"
@@ -28,6 +28,9 @@ def _add_french(db, *, paper_for: str | None = None) -> None:
     if asked, a French-only paper for another talk."""
 
     async def work(session, storage):
+        # Whatever French the demo has, these tests choose their own: only the event and one talk.
+        await session.execute(update(Presentation).values(title_fr=None))
+        await session.execute(update(EventSession).values(title_fr=None))
         await session.execute(
             update(LearningEvent).where(LearningEvent.slug == EVENT_SLUG).values(title_fr=FRENCH_TITLE)
         )
@@ -86,6 +89,9 @@ def test_the_french_title_where_set_and_the_english_one_marked_where_not(demo, d
     assert '<span lang="en">Joint Federal-Provincial Project' in html
     # The session titles have no French either.
     assert '<span lang="en">Interjurisdictional Projects</span>' in html
+    # The meeting's name exists in the event's language only.
+    (held_with,) = [dd for dd in elements(root, "dd") if "Bi-annual meeting" in text_of(dd)]
+    assert held_with.get("lang") == "en"
 
 
 def test_french_sizes_and_decks_only_in_english(demo, db, client):
