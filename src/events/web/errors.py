@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
@@ -17,6 +18,7 @@ from litestar.status_codes import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ..i18n import N_, gettext
 from ..models.validation import InvalidText
 from .locale import path_without_language
 from .urls import url
@@ -24,17 +26,33 @@ from .urls import url
 logger = logging.getLogger("events")
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Changed meanwhile",
-    413: "File too large",
-    500: "Something went wrong",
-    503: "Busy: please try again",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Changed meanwhile"),
+    413: N_("File too large"),
+    500: N_("Something went wrong"),
+    503: N_("Busy: please try again"),
 }
-BUSY = "The database is busy with other changes right now; nothing was changed. Please try again in a few seconds."
+# Litestar's own details are the status's English phrase ("Not Found"): a sentence is shown instead.
+_PLAIN_DETAILS = {
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in to see this page."),
+    403: N_("You are not allowed to do this."),
+    404: N_("There is no page at this address. It may have moved, or the address may be mistyped."),
+    405: N_("This address does not accept this kind of request."),
+    409: N_("Someone changed this meanwhile. Reload the page and try again."),
+    413: N_("What was sent is too large."),
+    415: N_("This kind of content is not accepted here."),
+    429: N_("Too many requests at once. Please wait a moment and try again."),
+    500: N_("The error has been logged. Please try again later."),
+    503: N_("The site is busy. Please try again in a few seconds."),
+}
+BUSY = N_(
+    "The database is busy with other changes right now; nothing was changed. Please try again in a few seconds."
+)
 RETRY_AFTER_SECONDS = 5
 # PostgreSQL errors that mean "busy" or "unreachable", not "wrong": lock or statement timeouts, deadlocks,
 # serialisation failures, too many connections, the server shutting down or the connection lost.
@@ -42,8 +60,20 @@ _BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001", "53300", "57P01", "57P02"
 _BUSY_SQLITE = ("database is locked", "database is busy", "database table is locked")
 
 
+def _plain_detail(status: int, detail: str) -> str:
+    """The detail a person reads: Litestar's bare status phrase becomes a sentence in their language."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = None
+    if not detail or detail == phrase:
+        return gettext(_PLAIN_DETAILS.get(status, N_("The request could not be completed.")))
+    return detail
+
+
 def _respond(request: Request, status: int, detail: str) -> Response:
-    title = _TITLES.get(status, "Error")
+    title = gettext(_TITLES.get(status, N_("Error")))
+    detail = _plain_detail(status, detail)
     if request.url.path.startswith("/api") or "application/json" in request.headers.get("accept", ""):
         return Response(
             content={"status": status, "title": title, "detail": detail, "error": detail},
@@ -61,7 +91,7 @@ def _respond(request: Request, status: int, detail: str) -> Response:
     return Response(content=body, status_code=status, media_type=MediaType.HTML)
 
 
-CSRF_FAILED = (
+CSRF_FAILED = N_(
     "This form could not be accepted: it has expired, or it was sent from another site. Nothing was changed. "
     "Go back, reload the page and try again."
 )
@@ -76,7 +106,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         return Redirect(url(request, "login", query={"next": back}))
     detail = exc.detail
     if exc.status_code == HTTP_403_FORBIDDEN and "CSRF" in detail:
-        detail = CSRF_FAILED
+        detail = gettext(CSRF_FAILED)
     response = _respond(request, exc.status_code, detail)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
@@ -85,14 +115,12 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return _respond(
-        request, HTTP_500_INTERNAL_SERVER_ERROR, "The error has been logged. Please try again later."
-    )
+    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, gettext(_PLAIN_DETAILS[500]))
 
 
 def invalid_text_handler(request: Request, exc: InvalidText) -> Response:
     """Text a field cannot hold (see models.validation): nothing was stored, the transaction is undone."""
-    return _respond(request, HTTP_400_BAD_REQUEST, f"{exc} Nothing was saved.")
+    return _respond(request, HTTP_400_BAD_REQUEST, gettext("%(reason)s Nothing was saved.") % {"reason": exc})
 
 
 def is_busy(exc: Exception) -> bool:
@@ -113,7 +141,7 @@ def database_error_handler(request: Request, exc: Exception) -> Response:
     if not is_busy(exc):
         return internal_error_handler(request, exc)
     logger.warning("database busy on %s: %s", request.url.path, exc)
-    response = _respond(request, HTTP_503_SERVICE_UNAVAILABLE, BUSY)
+    response = _respond(request, HTTP_503_SERVICE_UNAVAILABLE, gettext(BUSY))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions import ValidationException
 from litestar.params import Body
 
+from ..i18n import N_, gettext
 from ..models.validation import MAX_ID, as_id
 
 S = TypeVar("S", bound="FormSchema")
@@ -37,7 +38,7 @@ def form_id(data: dict[str, Any], name: str) -> int | None:
         return None
     found = as_id(value)
     if found is None:
-        raise ValidationException(f"The field “{name}” is not a valid id: {value[:40]!r}.")
+        raise ValidationException(_not_an_id(name, value))
     return found
 
 
@@ -47,12 +48,12 @@ def read_date(
     """The date typed in field `name`, or None with the reason in `errors`."""
     if value is None:
         if required:
-            errors[name] = "Please give a date."
+            errors[name] = gettext("Please give a date.")
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        errors[name] = "Please give a date as YYYY-MM-DD."
+        errors[name] = gettext("Please give a date as YYYY-MM-DD.")
         return None
 
 
@@ -73,11 +74,29 @@ class FormSchema(msgspec.Struct, forbid_unknown_fields=False):
     """Base of every management form's input schema."""
 
 
+# What can be wrong with a field, each said as a whole sentence (the field's name in it).
+_REASONS = {
+    "is required.": N_("The field “%(field)s” is required."),
+    "was sent more than once.": N_("The field “%(field)s” was sent more than once."),
+    "does not hold a valid value.": N_("The field “%(field)s” does not hold a valid value."),
+    "is not a valid event id.": N_("The field “%(field)s” is not a valid event id."),
+}
+
+
+def _not_an_id(field: str, value: object) -> str:
+    return gettext("The field “%(field)s” is not a valid id: %(value)s.") % {
+        "field": field,
+        "value": repr(str(value)[:40]),
+    }
+
+
 class FormError(ValidationException):
-    """A form field that cannot be read: 400, naming the field."""
+    """A form field that cannot be read: 400, naming the field. `message` is one of the reasons above
+    ("is required."), or a whole sentence."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"The field “{field}” {message}")
+        reason = _REASONS.get(message)
+        super().__init__(gettext(reason) % {"field": field} if reason else message)
         self.field = field
 
 
@@ -118,5 +137,5 @@ def parse(data: dict[str, Any] | None, schema: type[S]) -> S:
         if "Expected `array`" in message:
             raise FormError(field, "was sent more than once.") from None
         if _is_id(schema, field):  # the words form_id has always answered with
-            raise FormError(field, f"is not a valid id: {str(cleaned.get(field))[:40]!r}.") from None
+            raise FormError(field, _not_an_id(field, cleaned.get(field))) from None
         raise FormError(field, "does not hold a valid value.") from None

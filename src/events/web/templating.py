@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from jinja2 import Environment, pass_environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup, escape
+from markupsafe import Markup, escape, soft_str
 
 from ..audit import action_label
 from ..config import Settings
@@ -26,6 +27,7 @@ from ..i18n import (
     pgettext,
     short_date,
     time_of_day,
+    use_locale,
 )
 from ..models.validation import printable
 from ..resources import TEMPLATES_DIR
@@ -78,12 +80,109 @@ def material_href(environment: Environment, material) -> str:  # noqa: ANN001
     return path.format(material.id, quote(material.current_version.filename, safe=""))
 
 
-def material_label(material) -> str:  # noqa: ANN001
-    """'(PDF, 228 KB)' for a file, '(link)' for an external one."""
+def material_label(material, language: str | None = None) -> str:  # noqa: ANN001
+    """'(PDF, 228 KB)' for a file, '(link)' for an external one; in `language`'s words if given
+    ('(PDF, 240 Ko)' for the French file offered beside an English one on the English page)."""
+    if language is not None and language != current_locale.get():
+        with use_locale(language):
+            return material_label(material)
     version = material.current_version
     if material.external_url or version is None:
         return gettext("(link)")
-    return f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"
+    return (
+        f"({file_type(version.content_type, version.filename)}, {file_size(version.size)})"  # alike in both
+    )
+
+
+_KIND_LABELS = {
+    "slides": N_("Slides"),
+    "handout": N_("Handout"),
+    "paper": N_("Paper"),
+    "recording": N_("Recording"),
+    "link": N_("Link"),
+}
+
+
+_ORGANISATION_KINDS = {
+    "federal": N_("Federal"),
+    "provincial": N_("Provincial"),
+    "municipal": N_("Municipal"),
+    "agency": N_("Agency"),
+    "crown corporation": N_("Crown corporation"),
+    "intergovernmental": N_("Intergovernmental"),
+    "academic": N_("Academic"),
+    "non-profit": N_("Non-profit"),
+    "private": N_("Private"),
+}
+
+
+def _label(labels: dict[str, str], kind) -> str:  # noqa: ANN001
+    value = getattr(kind, "value", kind)
+    return gettext(labels[value]) if value in labels else str(value).capitalize()
+
+
+def kind_label(kind) -> str:  # noqa: ANN001
+    """A material's kind as a reader names it: 'Slides', 'Diapositives'."""
+    return _label(_KIND_LABELS, kind)
+
+
+def organisation_kind(kind) -> str:  # noqa: ANN001
+    """An organisation's kind as a reader names it: 'Crown corporation', 'Société d’État'."""
+    return _label(_ORGANISATION_KINDS, kind)
+
+
+def with_job_titles(links) -> bool:  # noqa: ANN001
+    """Whether any speaker of a talk was credited with a job title, in either language."""
+    return any(link.job_title or link.job_title_fr for link in links)
+
+
+# A language named in its own words, in running text: "· français (PDF, 240 Ko)".
+OWN_NAMES = {"en": "English", "fr": "français"}
+
+
+def material_language(material) -> str:  # noqa: ANN001
+    """The language of a material's file; none given means English (the archive's first decks)."""
+    return "fr" if material.language == "fr" else "en"
+
+
+@dataclass(slots=True)
+class Offer:
+    """A material as a listing offers it: in the page's language first when it exists in both."""
+
+    material: object
+    translation: object | None = None  # the same kind of material in the other language
+    only_in: str | None = None  # its language, when it has no translation and the page speaks the other
+
+
+def in_pairs(materials) -> list[Offer]:  # noqa: ANN001
+    """Pair each English material with a French one of the same kind (in their order), the page's
+    language first; a material alone in the other language says so (`only_in`)."""
+    page = current_locale.get()
+    if page == "en":  # the archive's usual case, on its busiest page: nothing in French, nothing to pair
+        for material in materials:
+            if material.language == "fr":
+                break
+        else:
+            return [Offer(material) for material in materials]
+    offers: list[Offer] = []
+    waiting: dict[tuple[object, str], list[Offer]] = {}
+    for material in materials:
+        language = material_language(material)
+        partners = waiting.get((material.kind, "en" if language == "fr" else "fr"))
+        if partners:
+            offer = partners.pop(0)
+            if language == page:
+                offer.material, offer.translation = material, offer.material
+            else:
+                offer.translation = material
+            continue
+        offer = Offer(material)
+        offers.append(offer)
+        waiting.setdefault((material.kind, language), []).append(offer)
+    for offer in offers:
+        if offer.translation is None and material_language(offer.material) != page:
+            offer.only_in = material_language(offer.material)
+    return offers
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -117,13 +216,20 @@ class LocalText(str):
         return str(Markup('<span lang="{0}">{1}</span>').format(self.lang, str(self)))
 
 
-def in_language(record: object, field: str) -> LocalText:
+def in_language(record: object, field: str) -> str:
     """`record.field` (English) or `record.field_fr` (French), in the language spoken now if the record
-    has it, else in the other: {{ event | tr("title") }}. Works on models and on read-model rows."""
-    english, french = getattr(record, field, None) or "", getattr(record, f"{field}_fr", None) or ""
+    has it, else in the other, as a LocalText that says so: {{ event | tr("title") }}. Works on models
+    and on read-model rows. Text in the page's language is a plain str (the event page's hot path)."""
     if current_locale.get() == "fr":
-        return LocalText(french, "fr") if french else LocalText(english, "en")
-    return LocalText(english, "en") if english else LocalText(french, "fr")
+        french = getattr(record, f"{field}_fr", None)
+        return french or LocalText(getattr(record, field, None) or "", "en")
+    return getattr(record, field, None) or LocalText(getattr(record, f"{field}_fr", None) or "", "fr")
+
+
+def as_string(value: object) -> str:
+    """Jinja's `string` filter, that also drops a LocalText's language mark: where markup cannot go
+    (`<title>`, an attribute), `{{ (event | tr("title")) | string }}` is the bare text."""
+    return str(value) if isinstance(value, LocalText) else soft_str(value)
 
 
 class _InLanguage:
@@ -165,9 +271,15 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         date_and_time=date_and_time,
         number=format_number,
         tr=in_language,
+        string=as_string,
         paragraphs=paragraphs,
         material_href=material_href,
         material_label=material_label,
+        material_language=material_language,
+        kind_label=kind_label,
+        organisation_kind=organisation_kind,
+        in_pairs=in_pairs,
+        with_job_titles=with_job_titles,
         printable=printable,
         action_label=action_label,
     )
@@ -179,6 +291,7 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         script_messages=script_messages,
         public_url=settings.public_url,
         language_names=LANGUAGE_NAMES,
+        own_names=OWN_NAMES,
         print_view=False,
         max_upload_mb=settings.max_upload_mb,
     )

@@ -21,6 +21,8 @@ from litestar.exceptions import HTTPException, InternalServerException
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 
+from ..i18n import N_, format_number, gettext
+
 MIB = 1024 * 1024
 # max_bytes limits the files' bytes; the body may be larger by this much for boundaries, part headers
 # and text fields. Counting the body as well stops an endless preamble or epilogue, which the parser skips.
@@ -53,18 +55,22 @@ class UploadTooLarge(HTTPException):
     status_code = 413
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(detail=f"This upload is larger than the limit of {round(max_bytes / MIB, 1):g} MB.")
+        limit = format_number(round(max_bytes / MIB, 1), "#,##0.#")
+        super().__init__(
+            detail=gettext("This upload is larger than the limit of %(limit)s MB.") % {"limit": limit}
+        )
 
 
 class BadUpload(HTTPException):
     status_code = 400
 
 
-def _text(raw: bytes, what: str) -> str:
+def _text(raw: bytes, refusal: str, **values: str) -> str:
+    """`raw` as text; else a 400 saying so (`refusal`: a sentence marked with N_, `values` to fill)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadUpload(detail=f"The form's {what} is not valid UTF-8 text.") from None
+        raise BadUpload(detail=gettext(refusal) % values) from None
 
 
 class _FilePart:
@@ -121,20 +127,25 @@ class _Receiver:
     def on_headers_finished(self) -> None:
         kind, options = parse_options_header(self.headers.get("content-disposition"))
         if kind != b"form-data" or b"name" not in options:
-            raise BadUpload(detail="A part of the form has no field name.")
-        name = _text(options[b"name"], "field name")
+            raise BadUpload(detail=gettext("A part of the form has no field name."))
+        name = _text(options[b"name"], N_("The form's field name is not valid UTF-8 text."))
         if b"filename" not in options:
             self.text_fields += 1
             if self.text_fields > MAX_TEXT_FIELDS:
-                raise BadUpload(detail=f"This form has more than {MAX_TEXT_FIELDS} text fields.")
+                raise BadUpload(
+                    detail=gettext("This form has more than %(most)s text fields.")
+                    % {"most": MAX_TEXT_FIELDS}
+                )
             self.current = (name, bytearray())
             return
         if len(self.parts) >= self.max_files:
-            raise BadUpload(detail=f"This upload has more than {self.max_files} files.")
+            raise BadUpload(
+                detail=gettext("This upload has more than %(most)s files.") % {"most": self.max_files}
+            )
         declared = self.headers.get("content-type")
         received = ReceivedFile(
             field_name=name,
-            filename=_text(options[b"filename"], "file name"),
+            filename=_text(options[b"filename"], N_("The form's file name is not valid UTF-8 text.")),
             declared_type=declared.decode("latin-1").strip() if declared else None,
             path=self.staging_dir / uuid.uuid4().hex,  # never the client's name
             size=0,
@@ -154,14 +165,18 @@ class _Receiver:
             value = self.current[1]
             value.extend(data[start:end])
             if len(value) > self.max_field_bytes:
-                raise BadUpload(detail=f"The form field “{self.current[0]}” is too long.")
+                raise BadUpload(
+                    detail=gettext("The form field “%(name)s” is too long.") % {"name": self.current[0]}
+                )
 
     def on_part_end(self) -> None:
         if isinstance(self.current, _FilePart):
             self.pending.append((self.current, None))
         elif self.current is not None:
             name, value = self.current
-            self.form.fields.setdefault(name, []).append(_text(bytes(value), f"field “{name}”"))
+            self.form.fields.setdefault(name, []).append(
+                _text(bytes(value), N_("The form's field “%(name)s” is not valid UTF-8 text."), name=name)
+            )
         self.current = None
 
     def on_end(self) -> None:
@@ -201,9 +216,9 @@ async def receive_form(
     """
     kind, options = parse_options_header(request.headers.get("content-type"))
     if kind != b"multipart/form-data":
-        raise BadUpload(detail="This request is not a multipart/form-data upload.")
+        raise BadUpload(detail=gettext("This request is not a multipart/form-data upload."))
     if not options.get(b"boundary"):
-        raise BadUpload(detail="This multipart upload has no boundary in its Content-Type.")
+        raise BadUpload(detail=gettext("This multipart upload has no boundary in its Content-Type."))
     body_limit = max_bytes + FRAMING_ALLOWANCE
     declared_length = request.headers.get("content-length", "")
     if declared_length.isdigit() and int(declared_length) > body_limit:
@@ -220,13 +235,16 @@ async def receive_form(
             parser.write(chunk)
             receiver.flush()
         if not receiver.ended:
-            raise BadUpload(detail="The upload was cut off before its end. Please try again.")
+            raise BadUpload(detail=gettext("The upload was cut off before its end. Please try again."))
     except BaseException as error:  # CancelledError and disconnects too: leave nothing behind
         receiver.abort()
         if isinstance(error, FormParserError):
-            raise BadUpload(detail=f"This upload is not a well-formed multipart form ({error}).") from None
+            raise BadUpload(
+                detail=gettext("This upload is not a well-formed multipart form (%(error)s).")
+                % {"error": error}
+            ) from None
         if isinstance(error, InternalServerException) and "disconnected" in str(error.detail):
             # The sender went away (a cancelled upload): not a fault of ours, and nobody reads the answer.
-            raise BadUpload(detail="The upload was cancelled before its end.") from None
+            raise BadUpload(detail=gettext("The upload was cancelled before its end.")) from None
         raise
     return receiver.form

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
+from ...i18n import _
 from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
 from ...web.templating import render_page
@@ -48,7 +49,7 @@ class EventPages(Controller):
         def render(db_session: Session) -> str:
             listing = queries.event_listing(db_session, slug, dt.datetime.now(dt.UTC))
             if listing is None:
-                raise NotFoundException(f"No published event is called {slug!r}.")
+                raise NotFoundException(_("No published event is called “%(slug)s”.") % {"slug": slug})
             return render_page(request, "public/events/event.html", listing=listing, print_view=print_view)
 
         return await page_cache.respond(request, render)
@@ -63,7 +64,7 @@ class EventPages(Controller):
         def render(db_session: Session) -> str:
             found = queries.topic_by_slug(db_session, slug)
             if found is None:
-                raise NotFoundException(f"No topic is called {slug!r}.")
+                raise NotFoundException(_("No topic is called “%(slug)s”.") % {"slug": slug})
             topic, events = found
             return render_page(request, "public/events/topic.html", topic=topic, events=events)
 

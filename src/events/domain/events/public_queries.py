@@ -78,6 +78,8 @@ class OrganisationRef:
     slug: str
     name: str
     acronym: str | None
+    name_fr: str | None = None
+    acronym_fr: str | None = None
 
 
 @dataclass(slots=True)
@@ -92,6 +94,7 @@ class Credit:
 
     person: PersonRef
     job_title: str | None
+    job_title_fr: str | None
     organisation: OrganisationRef | None
 
 
@@ -109,12 +112,14 @@ class MaterialRef:
     kind: MaterialKind
     external_url: str | None
     current_version: FileRef | None
+    language: str | None  # "en", "fr", or None: the talk's (English)
 
 
 @dataclass(slots=True)
 class PresentationRef:
     id: int
     title: str
+    title_fr: str | None
     speaker_links: list[Credit] = field(default_factory=list)
 
 
@@ -128,7 +133,9 @@ class PresentationEntry:
 class SessionRef:
     id: int
     title: str
+    title_fr: str | None
     description: str | None
+    description_fr: str | None
     host_organisation: OrganisationRef | None
 
 
@@ -136,6 +143,7 @@ class SessionRef:
 class TopicRef:
     slug: str
     title: str
+    title_fr: str | None
 
 
 @dataclass(slots=True)
@@ -163,7 +171,7 @@ _EVENT = (
     .options(joinedload(LearningEvent.host_organisation))
 )
 _TOPICS = (
-    select(Topic.slug, Topic.title)
+    select(Topic.slug, Topic.title, Topic.title_fr)
     .join(event_topic, event_topic.c.topic_id == Topic.id)
     .where(event_topic.c.event_id == bindparam("event_id"))
     .order_by(Topic.title)
@@ -172,10 +180,14 @@ _SESSIONS = (
     select(
         EventSession.id,
         EventSession.title,
+        EventSession.title_fr,
         EventSession.description,
+        EventSession.description_fr,
         Organisation.slug,
         Organisation.name,
         Organisation.acronym,
+        Organisation.name_fr,
+        Organisation.acronym_fr,
     )
     .outerjoin(Organisation, Organisation.id == EventSession.host_organisation_id)
     .where(EventSession.event_id == bindparam("event_id"), EventSession.deleted_at.is_(None))
@@ -187,13 +199,17 @@ _PRESENTATIONS = (
         Presentation.id,
         Presentation.session_id,
         Presentation.title,
+        Presentation.title_fr,
         SpeakerLink.job_title,
+        SpeakerLink.job_title_fr,
         Person.slug,
         Person.given_name,
         Person.family_name,
         Organisation.slug.label("organisation_slug"),
         Organisation.name.label("organisation_name"),
         Organisation.acronym,
+        Organisation.name_fr.label("organisation_name_fr"),
+        Organisation.acronym_fr,
     )
     .outerjoin(SpeakerLink, SpeakerLink.presentation_id == Presentation.id)
     .outerjoin(Person, Person.id == SpeakerLink.person_id)
@@ -208,6 +224,7 @@ _FILES = (
         Material.title,
         Material.kind,
         Material.external_url,
+        Material.language,
         MaterialVersion.filename,
         MaterialVersion.content_type,
         MaterialVersion.size,
@@ -229,7 +246,7 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
     for row in session.execute(_PRESENTATIONS, {"event_id": event.id}):
         entry = entries.get(row.id)
         if entry is None:
-            entry = entries[row.id] = PresentationEntry(PresentationRef(row.id, row.title))
+            entry = entries[row.id] = PresentationEntry(PresentationRef(row.id, row.title, row.title_fr))
             sessions_of[row.id] = row.session_id
         if row.slug is None:
             continue  # no speaker yet
@@ -237,27 +254,39 @@ def event_listing(session: Session, slug: str, now: dt.datetime) -> EventListing
         if row.organisation_slug is not None:
             organisation = organisations.get(row.organisation_slug) or organisations.setdefault(
                 row.organisation_slug,
-                OrganisationRef(row.organisation_slug, row.organisation_name, row.acronym),
+                OrganisationRef(
+                    row.organisation_slug,
+                    row.organisation_name,
+                    row.acronym,
+                    row.organisation_name_fr,
+                    row.acronym_fr,
+                ),
             )
         person = PersonRef(row.slug, f"{row.given_name} {row.family_name}".strip())
-        entry.presentation.speaker_links.append(Credit(person, row.job_title, organisation))
+        entry.presentation.speaker_links.append(Credit(person, row.job_title, row.job_title_fr, organisation))
 
     event_materials: list[MaterialRef] = []
     for row in session.execute(_FILES, {"event_id": event.id, "now": now}):
         if row.filename is None and row.external_url is None:
             continue  # nothing to offer yet
         version = FileRef(row.filename, row.content_type, row.size) if row.filename is not None else None
-        material = MaterialRef(row.id, row.title, row.kind, row.external_url, version)
+        material = MaterialRef(row.id, row.title, row.kind, row.external_url, version, row.language)
         if row.presentation_id is None:
             event_materials.append(material)
         elif row.presentation_id in entries:
             entries[row.presentation_id].materials.append(material)
 
-    topics = [TopicRef(row.slug, row.title) for row in session.execute(_TOPICS, {"event_id": event.id})]
+    topics = [
+        TopicRef(row.slug, row.title, row.title_fr)
+        for row in session.execute(_TOPICS, {"event_id": event.id})
+    ]
     groups = {}
     for row in session.execute(_SESSIONS, {"event_id": event.id}):
-        host = OrganisationRef(row.slug, row.name, row.acronym) if row.slug is not None else None
-        groups[row.id] = SessionGroup(SessionRef(row.id, row.title, row.description, host))
+        host = None
+        if row.slug is not None:
+            host = OrganisationRef(row.slug, row.name, row.acronym, row.name_fr, row.acronym_fr)
+        session_ref = SessionRef(row.id, row.title, row.title_fr, row.description, row.description_fr, host)
+        groups[row.id] = SessionGroup(session_ref)
     loose = SessionGroup(None)
     for presentation_id, entry in entries.items():
         groups.get(sessions_of[presentation_id], loose).entries.append(entry)

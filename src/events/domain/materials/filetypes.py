@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import olefile
 
+from ...i18n import N_, gettext
+
 SAMPLE_BYTES = 64 * 1024  # every signature and enough text to judge; never the whole file
-ACCEPTED = "PDF, PowerPoint, Word, Excel, OpenDocument, text, CSV, images, audio and video"
+ACCEPTED = N_("PDF, PowerPoint, Word, Excel, OpenDocument, text, CSV, images, audio and video")
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,14 @@ class RefusedType(Exception):
     """The content is not a kind of file we accept."""
 
     def __init__(self, found: str) -> None:
-        self.found = found
-        super().__init__(f"This file is {found}; accepted are {ACCEPTED}.")
+        self.found = found  # a text marked with N_, translated when the refusal is read
+        super().__init__(found)
+
+    def __str__(self) -> str:
+        return gettext("This file is %(found)s; accepted are %(accepted)s.") % {
+            "found": gettext(self.found),
+            "accepted": gettext(ACCEPTED),
+        }
 
 
 _OOXML = "application/vnd.openxmlformats-officedocument."
@@ -96,9 +104,9 @@ _PREFIXES = (  # plain signatures at offset 0 (one, or a tuple of alternatives)
 # Mach-O, 32 and 64 bit, either byte order
 _MACHO = (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")
 _PROGRAMS = (
-    (b"\x7fELF", "a Linux program (ELF)"),
-    (_MACHO, "a macOS program (Mach-O)"),
-    (b"\xca\xfe\xba\xbe", "a program"),  # a universal Mach-O binary or a Java class: same magic
+    (b"\x7fELF", N_("a Linux program (ELF)")),
+    (_MACHO, N_("a macOS program (Mach-O)")),
+    (b"\xca\xfe\xba\xbe", N_("a program")),  # a universal Mach-O binary or a Java class: same magic
 )
 
 
@@ -111,7 +119,7 @@ def detect_file(path: pathlib.Path, filename: str | None = None) -> FileType:
         sample = file.read(SAMPLE_BYTES)
         complete = not file.read(1)
     if not sample:
-        raise RefusedType("an empty file")
+        raise RefusedType(N_("an empty file"))
     if sample.startswith(_OLE_MAGIC):
         return _ole_type(path)
     if sample.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip, or an empty one
@@ -125,7 +133,7 @@ def detect_file(path: pathlib.Path, filename: str | None = None) -> FileType:
         return PDF
     text = _decode_text(sample, complete)
     if text is None:
-        raise RefusedType("unknown binary data")
+        raise RefusedType(N_("unknown binary data"))
     if found := _active_content(text):
         raise RefusedType(found)
     return _table_type(text, complete, filename) or TEXT
@@ -136,13 +144,13 @@ def _ole_type(path: pathlib.Path) -> FileType:
         with path.open("rb") as file, olefile.OleFileIO(file) as ole:  # reads header, FAT and directory only
             streams = {entry[0] for entry in ole.listdir() if len(entry) == 1}  # those at the root
     except Exception as exc:  # olefile raises many kinds of error on a damaged file
-        raise RefusedType("a damaged OLE2 compound file") from exc
+        raise RefusedType(N_("a damaged OLE2 compound file")) from exc
     for stream, kind in _OLE_STREAMS:
         if stream in streams:
             return kind
     if "EncryptedPackage" in streams:  # Office wraps a password-protected .pptx/.docx/.xlsx in OLE2
-        raise RefusedType("a password-protected Office file")
-    raise RefusedType("an OLE2 compound file that is not a PowerPoint, Word or Excel file")
+        raise RefusedType(N_("a password-protected Office file"))
+    raise RefusedType(N_("an OLE2 compound file that is not a PowerPoint, Word or Excel file"))
 
 
 def _zip_type(path: pathlib.Path) -> FileType:
@@ -157,19 +165,19 @@ def _zip_type(path: pathlib.Path) -> FileType:
             if "[Content_Types].xml" in names:
                 if any(name.endswith("vbaProject.bin") for name in names):
                     # a .pptm/.docm/.xlsm: not the type we would serve it as, and macros run code
-                    raise RefusedType("an Office file with macros")
+                    raise RefusedType(N_("an Office file with macros"))
                 for part, kind in _OOXML_PARTS.items():
                     if part in names:
                         return kind
     except _ZIP_ERRORS as exc:
-        raise RefusedType("a damaged or encrypted ZIP archive") from exc
-    raise RefusedType("a ZIP archive that is not an office document")
+        raise RefusedType(N_("a damaged or encrypted ZIP archive")) from exc
+    raise RefusedType(N_("a ZIP archive that is not an office document"))
 
 
 def _program(head: bytes) -> str | None:
     # Real EXE headers are full of NULs; a text that happens to start with "MZ" has none.
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
-        return "a Windows program (EXE)"
+        return N_("a Windows program (EXE)")
     return next((found for magic, found in _PROGRAMS if head.startswith(magic)), None)
 
 
@@ -239,17 +247,17 @@ def _active_content(text: str) -> str | None:
     start = text.lstrip()
     if start.startswith("#!"):
         interpreter = start[2:].split("\n", 1)[0]
-        return "a shell script" if re.search(r"\b(?:ba|z|k|da)?sh\b", interpreter) else "a script"
+        return N_("a shell script") if re.search(r"\b(?:ba|z|k|da)?sh\b", interpreter) else N_("a script")
     lowered = text.lower()
     if "<svg" in lowered[:1024]:
-        return "an SVG image"
+        return N_("an SVG image")
     rest = lowered[_LEADING_COMMENTS.match(lowered).end() :]
     if _HTML_START.match(rest) or rest.startswith("<!--"):  # an unclosed comment too
-        return "an HTML page"
+        return N_("an HTML page")
     if rest.startswith(("<?xml", "<!doctype")):
-        return "an SVG image" if "<svg" in lowered else "an XML document"
+        return N_("an SVG image") if "<svg" in lowered else N_("an XML document")
     if _JAVASCRIPT.match(text, _JS_COMMENTS.match(text).end()):
-        return "a JavaScript file"
+        return N_("a JavaScript file")
     return None
 
 

@@ -18,6 +18,7 @@ from litestar.status_codes import (
     HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
 )
 
+from ...i18n import _
 from ...models import MaterialVersion
 from ...web.conditional import not_modified, range_applies
 from ...web.deps import DbSession, StorageDep
@@ -62,12 +63,12 @@ async def download(
     # URL keeps working when a new version arrives under another name.
     found = await public_download(db_session, material_id, dt.datetime.now(dt.UTC))
     if found is None:
-        raise NotFoundException("This material does not exist or is not public.")
+        raise NotFoundException(_("This material does not exist or is not public."))
     material, version = found
     if material.external_url:
         return Redirect(material.external_url)
     if version is None:
-        raise NotFoundException("This material has no file yet.")
+        raise NotFoundException(_("This material has no file yet."))
 
     etag = f'"{version.sha256}"'
     headers = {

@@ -181,14 +181,19 @@ async def check_link_quota(session: AsyncSession, invitation_id: int, *, files: 
     used_files, used_bytes = await queries.invitation_usage(session, invitation_id)
     if used_files + files > LINK_MAX_FILES:
         raise OverQuota(
-            f"This upload link takes at most {LINK_MAX_FILES} files in all; {used_files} have come through it "
-            f"already and this upload has {files}. Nothing was uploaded: please ask the organisers for a new link."
+            gettext(
+                "This upload link takes at most %(most)s files in all; %(used)s have come through it already "
+                "and this upload has %(files)s. Nothing was uploaded: please ask the organisers for a new link."
+            )
+            % {"most": LINK_MAX_FILES, "used": used_files, "files": files}
         )
     if used_bytes + size > LINK_MAX_BYTES:
         raise OverQuota(
-            f"This upload link takes at most {file_size(LINK_MAX_BYTES)} in all; {file_size(used_bytes)} have "
-            f"come through it already and this upload is {file_size(size)}. Nothing was uploaded: please ask "
-            "the organisers for a new link."
+            gettext(
+                "This upload link takes at most %(most)s in all; %(used)s have come through it already and this "
+                "upload is %(size)s. Nothing was uploaded: please ask the organisers for a new link."
+            )
+            % {"most": file_size(LINK_MAX_BYTES), "used": file_size(used_bytes), "size": file_size(size)}
         )
 
 

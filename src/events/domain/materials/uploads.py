@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...audit import Actor
 from ...config import Settings
+from ...i18n import N_, gettext, ngettext
 from ...models import LearningEvent, Material, Presentation
 from ...storage import Storage
 from ...web.csrf import FORM_FIELD, HEADER_NAME, verify_token
@@ -73,22 +74,27 @@ async def store_uploads(
         try:
             fields = parse({name: values[0] for name, values in form.fields.items() if values}, UploadFields)
         except FormError as error:
-            raise UploadRefused(f"{error.detail} Nothing was uploaded.", HTTP_400_BAD_REQUEST) from error
+            raise UploadRefused(
+                gettext("%(reason)s Nothing was uploaded.") % {"reason": error.detail}, HTTP_400_BAD_REQUEST
+            ) from error
         files = [f for f in form.files if f.filename or f.size]  # browsers send an empty part for "no file"
         if not files:
-            raise UploadRefused("Please choose a file to upload.", HTTP_400_BAD_REQUEST)
+            raise UploadRefused(gettext("Please choose a file to upload."), HTTP_400_BAD_REQUEST)
         if material is not None and len(files) > 1:
-            raise UploadRefused("A new version is one file; choose just one.")
+            raise UploadRefused(gettext("A new version is one file; choose just one."))
         checked = []
         for received in files:
             name = sanitise_filename(received.filename)
             if received.size == 0:
-                raise UploadRefused(f"“{name}” is empty (0 bytes); nothing was uploaded.")
+                raise UploadRefused(
+                    gettext("“%(name)s” is empty (0 bytes); nothing was uploaded.") % {"name": name}
+                )
             try:
                 kind = await anyio.to_thread.run_sync(detect_file, received.path, name)
             except RefusedType as refused:
                 raise UploadRefused(
-                    f"“{name}” was not accepted: {refused} Nothing was uploaded.",
+                    gettext("“%(name)s” was not accepted: %(reason)s Nothing was uploaded.")
+                    % {"name": name, "reason": refused},
                     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                 ) from refused
             checked.append((received, stored_filename(name, kind), kind))
@@ -108,7 +114,7 @@ async def store_uploads(
         form.discard()  # whatever was not adopted into storage
 
 
-LINK_ENDED = (
+LINK_ENDED = N_(
     "This upload link stopped working while the file was being sent: it was revoked or it expired. "
     "Nothing was uploaded. Please ask the organisers for a new link."
 )
@@ -118,7 +124,7 @@ async def _recheck_invitation(db: AsyncSession, invitation_id: int, sizes: list[
     """Once the body is in: the link may have ended meanwhile, or parallel uploads may have used its quota.
     The link's row stays locked until this upload is stored (or refused), so they cannot overrun it."""
     if not await service.lock_live_invitation(db, invitation_id, dt.datetime.now(dt.UTC)):
-        raise UploadRefused(LINK_ENDED, HTTP_403_FORBIDDEN)
+        raise UploadRefused(gettext(LINK_ENDED), HTTP_403_FORBIDDEN)
     try:
         await service.check_link_quota(db, invitation_id, files=len(sizes), size=sum(sizes))
     except service.OverQuota as over:
@@ -137,7 +143,9 @@ def refused_response(request: Request, refused: UploadRefused, back: str) -> Res
 
 
 def uploaded_response(request: Request, names: list[str], back: str) -> Response:
-    message = "Uploaded " + ", ".join(f"“{n}”" for n in names) + "."
+    message = ngettext("Uploaded %(names)s.", "Uploaded %(names)s.", len(names)) % {
+        "names": ", ".join(f"“{n}”" for n in names)
+    }
     flash(request, message, category="success")  # shown after the redirect, or the script's reload
     if "application/json" in request.headers.get("accept", ""):
         return Response({"uploaded": names, "next": back}, status_code=HTTP_200_OK)

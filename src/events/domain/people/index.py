@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from ...i18n import gettext
 from ...models import (
     PUBLIC_STATUSES,
     EventSession,
@@ -126,7 +127,7 @@ def _letters(session: Session, listed: Select, key: ColumnElement[str]) -> list[
     probes = [listed.where(_starting_with(key, letter)).exists().label(letter) for letter in buckets]
     present = session.execute(select(*probes)).one()
     return [
-        Letter(letter, "Other" if letter == OTHER else letter.upper(), bool(found))
+        Letter(letter, gettext("Other") if letter == OTHER else letter.upper(), bool(found))
         for letter, found in zip(buckets, present, strict=True)
     ]
 
@@ -267,6 +268,7 @@ def organisations_page(session: Session, *, letter: str | None, query: str, page
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     letters = [
-        Letter(value, "Other" if value == OTHER else value.upper(), under[value] > 0) for value in under
+        Letter(value, gettext("Other") if value == OTHER else value.upper(), under[value] > 0)
+        for value in under
     ]
     return IndexPage(letters=letters, letter=letter, query=query, rows=list(rows), total=total, page=page)

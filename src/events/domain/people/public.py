@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...i18n import _
 from ...models import Organisation, Person
 from ...web.deps import PageCacheDep
 from ...web.page_cache import PageCache, public_page
@@ -40,13 +41,18 @@ async def _index_page(
     try:
         value = index.letter_value(letter)
     except ValueError:
-        raise NotFoundException(f"There is no letter {letter!r} in the index.") from None
+        raise NotFoundException(
+            _("There is no letter “%(letter)s” in the index.") % {"letter": letter}
+        ) from None
     query = " ".join(q.split())[:MAX_QUERY]
 
     def render(db_session: Session) -> str:
         found = read(db_session, letter=value, query=query, page=page)
         if found.page > found.pages:
-            raise NotFoundException(f"There is no page {found.page} here; the last one is {found.pages}.")
+            raise NotFoundException(
+                _("There is no page %(page)s here; the last one is %(last)s.")
+                % {"page": found.page, "last": found.pages}
+            )
         return render_page(request, template, index=found)
 
     return await page_cache.respond(request, render)
@@ -88,7 +94,7 @@ class PeoplePages(Controller):
         page_cache: PageCacheDep,
     ) -> Response:
         def render(db_session: Session) -> str | Response:
-            missing = NotFoundException(f"No speaker is called {slug!r}.")
+            missing = NotFoundException(_("No speaker is called “%(slug)s”.") % {"slug": slug})
             person = public_queries.person_by_slug(db_session, slug)
             if person is None:
                 raise missing
@@ -119,7 +125,7 @@ class PeoplePages(Controller):
         page_cache: PageCacheDep,
     ) -> Response:
         def render(db_session: Session) -> str | Response:
-            missing = NotFoundException(f"No organisation is called {slug!r}.")
+            missing = NotFoundException(_("No organisation is called “%(slug)s”.") % {"slug": slug})
             organisation = public_queries.organisation_by_slug(db_session, slug)
             if organisation is None:
                 raise missing
