@@ -228,7 +228,8 @@ def test_the_french_acronyms_and_names_are_on_the_organisation_pages(demo, clien
         assert name in organisations
     nrc = main_text(client.get("/fr/organisations/national-research-council-canada").text)
     assert "Conseil national de recherches Canada" in nrc and "CNRC" in nrc
-    assert "Projets intergouvernementaux" in nrc or "Projet fédéral-provincial conjoint" in nrc
+    # The session it hosted, at the event, both in French.
+    assert "Projets intergouvernementaux" in nrc and "Activité d’apprentissage sur la prestation" in nrc
 
 
 def test_the_french_side_of_the_demo_is_data(demo):
