@@ -41,7 +41,12 @@ def hreflang_alternates(html: str) -> dict[str, str]:
 
 def language_switch(html: str) -> tuple[str, str, str]:
     """(href, hreflang, text) of the link to the page in the other language."""
-    (switch,) = [a for a in elements(parse(html), "a") if a.get("hreflang")]
+    # Downloads may carry an hreflang too (a deck in English only); the switch leads to a page.
+    (switch,) = [
+        a
+        for a in elements(parse(html), "a")
+        if a.get("hreflang") and a.get("href", "").startswith("/") and "/materials/" not in a.get("href")
+    ]
     return switch.get("href"), switch.get("hreflang"), text_of(switch)
 
 
