@@ -72,8 +72,6 @@ async def create_event(
     host_organisation: Organisation | None = None,
     language: str = "en",
     topics: list[Topic] | None = None,
-    title_fr: str | None = None,
-    description_fr: str | None = None,
 ) -> LearningEvent:
     event = LearningEvent(
         slug=slug or await free_slug(session, LearningEvent, slugify(f"{start_date.year} {title}")),
@@ -89,8 +87,6 @@ async def create_event(
         host_organisation_id=host_organisation.id if host_organisation else None,
         language=language,
         status=EventStatus.DRAFT,
-        title_fr=title_fr,
-        description_fr=description_fr,
     )
     session.add(event)
     await session.flush()
@@ -105,9 +101,7 @@ async def create_event(
         event,
         event_id=event.id,
         summary=f"Created event {title}",
-        changes=created_fields(
-            title=title, title_fr=title_fr, slug=event.slug, start_date=start_date, city=city, host=host
-        ),
+        changes=created_fields(title=title, slug=event.slug, start_date=start_date, city=city, host=host),
     )
     return event
 
@@ -137,8 +131,6 @@ async def add_session(
     title: str,
     host_organisation: Organisation | None = None,
     description: str | None = None,
-    title_fr: str | None = None,
-    description_fr: str | None = None,
 ) -> EventSession:
     position = await session.scalar(
         select(func.coalesce(func.max(EventSession.position), 0) + 1).where(EventSession.event_id == event.id)
@@ -147,8 +139,6 @@ async def add_session(
         event_id=event.id,
         title=title,
         description=description,
-        title_fr=title_fr,
-        description_fr=description_fr,
         host_organisation_id=host_organisation.id if host_organisation else None,
         position=position,
     )
@@ -161,9 +151,7 @@ async def add_session(
         event_session,
         event_id=event.id,
         summary=f"Added session {title}",
-        changes=created_fields(
-            title=title, title_fr=title_fr, host_organisation_id=event_session.host_organisation_id
-        ),
+        changes=created_fields(title=title, host_organisation_id=event_session.host_organisation_id),
     )
     return event_session
 
@@ -176,8 +164,6 @@ async def add_presentation(
     title: str,
     event_session: EventSession | None = None,
     abstract: str | None = None,
-    title_fr: str | None = None,
-    abstract_fr: str | None = None,
 ) -> Presentation:
     position = await session.scalar(
         select(func.coalesce(func.max(Presentation.position), 0) + 1).where(Presentation.event_id == event.id)
@@ -187,8 +173,6 @@ async def add_presentation(
         session_id=event_session.id if event_session else None,
         title=title,
         abstract=abstract,
-        title_fr=title_fr,
-        abstract_fr=abstract_fr,
         position=position,
     )
     session.add(presentation)
@@ -200,9 +184,7 @@ async def add_presentation(
         presentation,
         event_id=event.id,
         summary=f"Added presentation {title}",
-        changes=created_fields(
-            title=title, title_fr=title_fr, session_id=presentation.session_id, position=position
-        ),
+        changes=created_fields(title=title, session_id=presentation.session_id, position=position),
     )
     return presentation
 
@@ -215,7 +197,6 @@ async def add_speaker(
     *,
     job_title: str | None = None,
     organisation: Organisation | None = None,
-    job_title_fr: str | None = None,
 ) -> SpeakerLink:
     """Link a speaker; the title and organisation default to the person's current ones and are then frozen."""
     position = await session.scalar(
@@ -228,7 +209,6 @@ async def add_speaker(
         person_id=person.id,
         position=position,
         job_title=job_title if job_title is not None else person.job_title,
-        job_title_fr=job_title_fr,
         organisation_id=organisation.id if organisation else person.organisation_id,
     )
     session.add(link)
@@ -241,10 +221,7 @@ async def add_speaker(
         event_id=presentation.event_id,
         summary=f"Added {person.full_name} to {presentation.title}",
         changes=created_fields(
-            person_id=person.id,
-            job_title=link.job_title,
-            job_title_fr=job_title_fr,
-            organisation_id=link.organisation_id,
+            person_id=person.id, job_title=link.job_title, organisation_id=link.organisation_id
         ),
     )
     return link

@@ -55,8 +55,6 @@ async def create_organisation(
     successor: Organisation | None = None,
     aliases: list[str] | None = None,
     slug: str | None = None,
-    name_fr: str | None = None,
-    acronym_fr: str | None = None,
 ) -> Organisation:
     """A new organisation; ``slug`` asks for a web address (an import keeps the exported one) if free."""
     name = clean_organisation_name(name)
@@ -64,8 +62,6 @@ async def create_organisation(
         slug=await free_slug(session, Organisation, slugify(slug or name)),
         name=name,
         acronym=acronym,
-        name_fr=clean_organisation_name(name_fr) if name_fr else None,
-        acronym_fr=acronym_fr,
         kind=kind,
         jurisdiction=jurisdiction,
         website=website,
@@ -81,14 +77,7 @@ async def create_organisation(
         "create",
         organisation,
         summary=f"Created organisation {name}",
-        changes=created_fields(
-            name=name,
-            acronym=acronym,
-            name_fr=organisation.name_fr,
-            acronym_fr=acronym_fr,
-            kind=kind,
-            jurisdiction=jurisdiction,
-        ),
+        changes=created_fields(name=name, acronym=acronym, kind=kind, jurisdiction=jurisdiction),
     )
     await duplicates.suggest_for_organisation(session, organisation)
     return organisation
