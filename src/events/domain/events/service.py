@@ -30,17 +30,28 @@ async def create_topic(
     title: str,
     summary: str | None = None,
     description: str | None = None,
+    title_fr: str | None = None,
+    summary_fr: str | None = None,
+    description_fr: str | None = None,
 ) -> Topic:
     topic = Topic(
         slug=await free_slug(session, Topic, slugify(title)),
         title=title,
         summary=summary,
         description=description,
+        title_fr=title_fr,
+        summary_fr=summary_fr,
+        description_fr=description_fr,
     )
     session.add(topic)
     await session.flush()
     record(
-        session, actor, "create", topic, summary=f"Created topic {title}", changes=created_fields(title=title)
+        session,
+        actor,
+        "create",
+        topic,
+        summary=f"Created topic {title}",
+        changes=created_fields(title=title, title_fr=title_fr),
     )
     return topic
 
