@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from .config import Settings, get_settings
 from .db import PublicReads, sqlalchemy_config
 from .domain.accounts.auth import session_auth
+from .domain.accounts.manage.account import AccountPage
 from .domain.accounts.manage.sign_in import SignInPages
 from .domain.accounts.manage.users import UserAdministration
 from .domain.audit.manage import AuditLog
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeoplePages,
             download,
             SignInPages,
+            AccountPage,
             *EVENT_MANAGEMENT,
             PeopleManagement,
             OrganisationsManagement,

@@ -89,7 +89,7 @@ def test_a_letter_lists_its_speakers_by_family_then_given_name_with_their_role(d
     assert_in_order(text, ["Martin, Paul", "Registrar, Service New Brunswick (SNB)"])
     assert_in_order(text, ["McKendy, Mike", "Vice President, Operations, Service New Brunswick"])
     assert "Nussey" not in text
-    assert client.get("/speakers?letter=m").text == response.text  # either case
+    assert main_text(client.get("/speakers?letter=m").text) == text  # either case
 
     # Letters with somebody are links; the others are shown without one.
     letters = _letter_links(response.text, "/speakers")

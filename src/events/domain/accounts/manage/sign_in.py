@@ -1,5 +1,4 @@
-"""Signing in and out (/manage/login, /manage/logout), and the signed-in user's own page
-(/manage/account), where they choose the language of the management pages."""
+"""Signing in and out: /manage/login and /manage/logout."""
 
 from __future__ import annotations
 
@@ -12,14 +11,13 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
 
 from ....i18n import current_locale, gettext, use_locale
-from ....models import User
 from ....web.csrf import bind_to_session
 from ....web.deps import Db
 from ....web.forms import Form, parse
 from ....web.urls import same_site_path, url
-from ..auth import actor_of, current_user, loaded_session_id, signed_in
-from ..forms import LanguageForm, SignInForm, password
-from ..service import AccountError, end_session, set_language, sign_in
+from ..auth import loaded_session_id
+from ..forms import SignInForm, password
+from ..service import end_session, sign_in
 
 LOGIN_TEMPLATE = "manage/accounts/login.html"
 
@@ -80,26 +78,3 @@ class SignInPages(Controller):
         await end_session(db, loaded_session_id(request))
         request.clear_session()
         return Redirect(url(request, "login", query={"signed_out": 1}))
-
-    @get("/account", name="manage_account", guards=[signed_in])
-    async def account_page(self, request: Request) -> Template:
-        return Template("manage/accounts/account.html", context={"me": current_user(request)})
-
-    @post("/account/language", name="manage_language", guards=[signed_in])
-    async def change_language(self, request: Request, data: Form, db: Db) -> Redirect:
-        """The signed-in user's own language for the management pages (never anyone else's)."""
-        form = parse(data, LanguageForm)
-        me = current_user(request)
-        user = await db.get(User, me.id)
-        try:
-            await set_language(db, actor_of(request), user, form.language)
-        except AccountError as error:
-            flash(request, str(error), category="error")
-            return Redirect(url(request, "manage_account"))
-        with use_locale(user.language or current_locale.get()):  # said in the language chosen
-            message = {
-                "en": gettext("The management pages now speak English."),
-                "fr": gettext("The management pages now speak French."),
-            }.get(user.language, gettext("The management pages now follow your browser's language."))
-        flash(request, message, category="success")
-        return Redirect(same_site_path(form.next) or url(request, "manage_account"))
