@@ -20,7 +20,7 @@ depends_on = None
 
 COLUMNS = {
     "topic": [("title_fr", sa.String(300)), ("summary_fr", sa.String(500)), ("description_fr", sa.Text())],
-    "learning_event": [("title_fr", sa.String(300)), ("description_fr", sa.Text())],
+    "learning_event": [("title_fr", sa.String(300)), ("description_fr", sa.Text()), ("host_fr", sa.String(300))],
     "event_session": [("title_fr", sa.String(300)), ("description_fr", sa.Text())],
     "presentation": [("title_fr", sa.String(500)), ("abstract_fr", sa.Text())],
     "speaker_link": [("job_title_fr", sa.String(300))],

@@ -219,3 +219,30 @@ RECORD_LANGUAGES: dict[str, str] = {
 def record_language_choices() -> list[tuple[str, str]]:
     """(code, name in the interface's language) for a language <select>: official languages first."""
     return [(code, gettext(name)) for code, name in RECORD_LANGUAGES.items()]
+
+
+# Provinces and territories, the place names an event's region most often holds, in each language.
+_PROVINCES_EN_FR = {
+    "Alberta": "Alberta",
+    "British Columbia": "Colombie-Britannique",
+    "Manitoba": "Manitoba",
+    "New Brunswick": "Nouveau-Brunswick",
+    "Newfoundland and Labrador": "Terre-Neuve-et-Labrador",
+    "Northwest Territories": "Territoires du Nord-Ouest",
+    "Nova Scotia": "Nouvelle-Écosse",
+    "Nunavut": "Nunavut",
+    "Ontario": "Ontario",
+    "Prince Edward Island": "Île-du-Prince-Édouard",
+    "Quebec": "Québec",
+    "Saskatchewan": "Saskatchewan",
+    "Yukon": "Yukon",
+}
+_PROVINCES = {"fr": _PROVINCES_EN_FR, "en": {fr: en for en, fr in _PROVINCES_EN_FR.items()}}
+
+
+def place_name(name: str | None) -> str:
+    """A province's or territory's name in the language spoken now ("New Brunswick" on a French page
+    is "Nouveau-Brunswick"); any other place name as it was typed."""
+    if not name:
+        return ""
+    return _PROVINCES[current_locale.get()].get(name.strip(), name)

@@ -20,7 +20,7 @@ from ..storage import Storage
 from .slides import slide_deck
 
 EVENT_SLUG = "2003-fredericton-learning-event"
-NBSP = "\u00a0"  # French puts a non-breaking space before « : », « ; », « ? » and « ! »
+NBSP = "\u00a0"  # Canadian French puts a non-breaking space before « : » (none before ; ? !)
 
 TOPIC_TITLE = "Integrated Service Delivery"
 TOPIC_TITLE_FR = "Prestation de services intégrée"
@@ -44,7 +44,7 @@ champions on side when priorities shift."""
 
 TOPIC_DESCRIPTION_FR = f"""\
 Quand on fait affaire avec le gouvernement, on se soucie rarement de savoir quel bureau ou quel ordre de \
-gouvernement est responsable d’un service{NBSP}; on veut que ce soit simple, rapide et complet. La \
+gouvernement est responsable d’un service; on veut que ce soit simple, rapide et complet. La \
 prestation de services intégrée consiste à organiser les services en fonction de cette attente{NBSP}: un \
 seul comptoir pour plusieurs ministères, de nouveaux modes de prestation comme le Web et le téléphone, \
 et des programmes que les gouvernements fédéral, provinciaux et municipaux mènent ensemble.
@@ -66,11 +66,11 @@ Brunswick, the province's single window for government services.
 
 The slides of all five presentations are kept here."""
 
-EVENT_DESCRIPTION_FR = f"""\
+EVENT_DESCRIPTION_FR = """\
 Activité d’apprentissage d’une journée tenue à Fredericton en marge de la réunion semestrielle du \
 Conseil sur la prestation des services du secteur public. La matinée portait sur les projets qui \
 touchent plusieurs administrations, lors d’une séance animée par le Conseil national de recherches \
-Canada{NBSP}; l’après-midi, le Conseil a fait le point sur Service Nouveau-Brunswick, le guichet unique \
+Canada; l’après-midi, le Conseil a fait le point sur Service Nouveau-Brunswick, le guichet unique \
 des services gouvernementaux de la province.
 
 Les diapositives des cinq présentations sont conservées ici (en anglais seulement)."""
@@ -297,6 +297,7 @@ async def load_demo(session: AsyncSession, storage: Storage, actor: Actor = COMM
         region="New Brunswick",
         country="Canada",
         host="Bi-annual meeting of the Public Sector Service Delivery Council",
+        host_fr="Réunion semestrielle du Conseil sur la prestation des services du secteur public",
         host_organisation=organisations["pssdc"],
         topics=[topic],
     )

@@ -68,6 +68,7 @@ class LearningEvent(SoftDelete, BigIntAuditBase):
     country: Mapped[str | None] = mapped_column(String(120), default=None)
     # The meeting the event belongs to, e.g. "bi-annual meeting of the Public Sector Service Delivery Council".
     host: Mapped[str | None] = mapped_column(String(300), default=None)
+    host_fr: Mapped[str | None] = mapped_column(String(300), default=None)
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )

@@ -25,6 +25,7 @@ from ..i18n import (
     long_date,
     ngettext,
     pgettext,
+    place_name,
     short_date,
     time_of_day,
     use_locale,
@@ -232,6 +233,12 @@ def as_string(value: object) -> str:
     return str(value) if isinstance(value, LocalText) else soft_str(value)
 
 
+def written_in(text: str | None, lang: str | None = None) -> LocalText:
+    """A text that exists in one language only (a person's current job title, a biography: English
+    unless said otherwise), marked with its language on a page in the other."""
+    return LocalText(text or "", lang or "en")
+
+
 class _InLanguage:
     """A setting with a value per language (the site's name), printed in the language spoken now."""
 
@@ -271,6 +278,8 @@ def configure_environment(environment: Environment, settings: Settings) -> None:
         date_and_time=date_and_time,
         number=format_number,
         tr=in_language,
+        written_in=written_in,
+        place=place_name,
         string=as_string,
         paragraphs=paragraphs,
         material_href=material_href,

@@ -31,6 +31,7 @@ class EventForm(FormSchema):
     city: str | None = None
     region: str | None = None
     host: str | None = None
+    host_fr: str | None = None
     language: RecordLanguage = "en"
 
     def values(self) -> dict[str, Any]:
@@ -51,6 +52,7 @@ class EventForm(FormSchema):
             "city": self.city,
             "region": self.region,
             "host": self.host,
+            "host_fr": self.host_fr,
             "language": self.language,
         }
         if not self.title and not self.title_fr:

@@ -72,6 +72,7 @@ async def create_event(
     region: str | None = None,
     country: str | None = None,
     host: str | None = None,
+    host_fr: str | None = None,
     host_organisation: Organisation | None = None,
     language: str = "en",
     topics: list[Topic] | None = None,
@@ -91,6 +92,7 @@ async def create_event(
         region=region,
         country=country,
         host=host,
+        host_fr=host_fr,
         host_organisation_id=host_organisation.id if host_organisation else None,
         language=language,
         status=EventStatus.DRAFT,
@@ -268,6 +270,7 @@ EDITABLE_EVENT_FIELDS = (
     "city",
     "region",
     "host",
+    "host_fr",
     "language",
 )
 
