@@ -163,14 +163,26 @@ def _directory_pages(client) -> list[str]:
     ]
 
 
-def test_management_pages_pass_axe_and_the_validator(accounts, client, tmp_path):
+def _speak(client, language: str) -> None:
+    """The signed-in user's language for the management pages (their preference, kept server-side)."""
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/manage/account")
+    answer = client.post("/manage/account/language", data={"language": language, "_csrf_token": token})
+    assert answer.status_code in (200, 302, 303)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_management_pages_pass_axe_and_the_validator(accounts, client, tmp_path, language):
     from axe_playwright_python.sync_playwright import Axe
 
-    pages = _management_pages(client, accounts)
-    problems = {}
+    pages = [*_management_pages(client, accounts), "/manage/account"]
+    _speak(client, language)
+    problems, overflowing = {}, {}
     with browser_page(client) as page:
         for path in pages:
             page.goto(f"{BASE}{path}")
+            assert page.evaluate("document.documentElement.lang") == language, path
             serious = [
                 v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
             ]
@@ -178,6 +190,14 @@ def test_management_pages_pass_axe_and_the_validator(accounts, client, tmp_path)
                 problems[path] = [
                     (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious
                 ]
+        # WCAG 1.4.10 Reflow: 320 CSS pixels wide, no sideways scrolling (French labels are the longer).
+        page.set_viewport_size({"width": 320, "height": 740})
+        for path in pages:
+            page.goto(f"{BASE}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                overflowing[path] = overflow
     assert problems == {}
+    assert overflowing == {}
 
     assert html_errors(client, pages, tmp_path) == []

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -125,7 +125,7 @@ def _cookie(locale: str) -> Cookie:
 
 
 @get("/language/{locale:str}", name="switch_language", include_in_schema=False, cache=False)
-async def switch_language(locale: str, next: FromQuery[str | None] = None) -> Redirect:  # noqa: A002
+async def switch_language(locale: FromPath[str], next: FromQuery[str | None] = None) -> Redirect:  # noqa: A002
     """The switch on pages without a language in their address (sign-in, management): it remembers
     the choice and goes back. A signed-in user's preference is changed in their account instead."""
     if locale not in LOCALES:
