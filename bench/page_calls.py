@@ -34,6 +34,12 @@ PAGES = (
     "/events",
     "/speakers",
     "/organisations",
+    # The same pages in French (an older tree without /fr/ answers 404 for them: compare the others).
+    "/fr/events/large-event",
+    "/fr/events/2003-fredericton-learning-event",
+    "/fr/events",
+    "/fr/speakers",
+    "/fr/organisations",
 )
 
 
