@@ -155,7 +155,7 @@ def test_the_management_pages_speak_french_to_an_organiser_who_prefers_it(accoun
         "/manage": (["Activités", "Nouvelle activité", "État"], ["New event", "Status"]),
         f"/manage/events/{accounts.event_id}": (
             ["Liste de vérification", "Séances et présentations", "Ajouter une séance", "Téléverser",
-             "Pas encore de diapositives", "textes n’ont pas encore de version française"],
+             "Pas encore de diapositives", "pas encore de version française"],
             ["Checklist", "Sessions and presentations", "Add a session", "Upload", "No slides yet", "Publishing"],
         ),
         f"/manage/events/{accounts.event_id}/edit": (

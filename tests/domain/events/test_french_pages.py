@@ -32,7 +32,9 @@ def _add_french(db, *, paper_for: str | None = None) -> None:
         await session.execute(update(Presentation).values(title_fr=None))
         await session.execute(update(EventSession).values(title_fr=None))
         await session.execute(
-            update(LearningEvent).where(LearningEvent.slug == EVENT_SLUG).values(title_fr=FRENCH_TITLE)
+            update(LearningEvent)
+            .where(LearningEvent.slug == EVENT_SLUG)
+            .values(title_fr=FRENCH_TITLE, host_fr=None)
         )
         event = await session.scalar(select(LearningEvent).where(LearningEvent.slug == EVENT_SLUG))
         talk = await session.scalar(select(Presentation).where(Presentation.title == SINGLE_WINDOW))
@@ -89,9 +91,8 @@ def test_the_french_title_where_set_and_the_english_one_marked_where_not(demo, d
     assert '<span lang="en">Joint Federal-Provincial Project' in html
     # The session titles have no French either.
     assert '<span lang="en">Interjurisdictional Projects</span>' in html
-    # The meeting's name exists in the event's language only.
-    (held_with,) = [dd for dd in elements(root, "dd") if "Bi-annual meeting" in text_of(dd)]
-    assert held_with.get("lang") == "en"
+    # The meeting's name, here in English only, is marked as English too.
+    assert '<span lang="en">Bi-annual meeting of the Public Sector Service Delivery Council</span>' in html
 
 
 def test_french_sizes_and_decks_only_in_english(demo, db, client):
@@ -181,3 +182,17 @@ def test_an_unknown_address_answers_with_a_sentence_in_the_page_language(db, cli
     text = main_text(french.text)
     assert "Page introuvable" in text and "Il n’y a aucune page à cette adresse." in text
     assert "Retourner à la page d’accueil" in text
+
+
+def test_the_meeting_and_the_province_are_named_in_french(demo, client):
+    root = parse(client.get(FRENCH_URL).text)
+    facts = {
+        text_of(dt): text_of(dd) for dt, dd in zip(elements(root, "dt"), elements(root, "dd"), strict=True)
+    }
+    assert facts["Lieu"] == "Fredericton, Nouveau-Brunswick"
+    assert facts["Tenue dans le cadre de"] == (
+        "Réunion semestrielle du Conseil sur la prestation des services du secteur public"
+    )
+    english = main_text(client.get(FRENCH_URL.removeprefix("/fr")).text)
+    assert "Fredericton, New Brunswick" in english
+    assert "Bi-annual meeting of the Public Sector Service Delivery Council" in english
