@@ -30,6 +30,10 @@ ENVIRONMENT = {
     ),
     "EVENTS_MAX_UPLOAD_MB": ("512", "Largest upload accepted, in megabytes (answered with 413 past it)."),
     "EVENTS_SITE_NAME": ("Learning Events Archive", "Shown in the header and page titles."),
+    "EVENTS_SITE_NAME_FR": (
+        "Archives des activités d’apprentissage",
+        "The site's name on French pages.",
+    ),
     "EVENTS_DB_WAIT_SECONDS": (
         "15",
         "How long a request waits for a database busy with other writes before answering 503.",
