@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from events.audit import COMMAND_LINE
 from events.domain.people import service as people
@@ -51,6 +51,11 @@ def _french_names(db) -> None:
 def test_the_organisation_form_saves_the_french_name_and_acronym_with_an_audit_entry(accounts, db, client):
     token = _staff(client, accounts)
     ccra = _organisation(db, acronym="CCRA")
+    db.run(  # the demo has CCRA's French side already: start without it
+        lambda session, _s: session.execute(
+            update(Organisation).where(Organisation.id == ccra.id).values(name_fr=None, acronym_fr=None)
+        )
+    )
     form = client.get(f"/manage/organisations/{ccra.id}").text
     assert re.search(r'<input id="name_fr" name="name_fr" type="text" lang="fr"', form)
     assert re.search(r'<input id="name" name="name" type="text" lang="en"', form)
