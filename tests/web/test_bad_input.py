@@ -208,3 +208,22 @@ def test_grants_with_impossible_event_ids_or_roles_are_refused(accounts, client,
         data={"email": "new@example.org", "password": "long enough password", "role": "emperor", "_csrf_token": token},
     )  # fmt: skip
     assert response.status_code == 400 and "“role”" in response.text
+
+
+def test_a_text_too_long_is_refused_in_the_readers_language(accounts, client, db):
+    sign_in(client, accounts.organiser)
+    response = client.post(
+        "/manage/events/new",
+        data={
+            "title": "T" * 1_000_000,
+            "start_date": "2031-01-01",
+            "_csrf_token": csrf_token(client, "/manage"),
+        },
+        headers={"Accept-Language": "fr-CA,fr;q=0.9"},
+    )
+    assert response.status_code == 400
+    assert (
+        "Le champ «\u00a0title\u00a0» est trop long\u00a0: au plus 300 caractères, et non 1\u00a0000\u00a0000."
+        in (response.text)
+    )
+    assert "Rien n’a été enregistré." in response.text

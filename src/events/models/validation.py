@@ -14,6 +14,8 @@ import unicodedata
 from sqlalchemy import JSON, String, Text, event, inspect
 from sqlalchemy.orm import Session
 
+from ..i18n import format_number, gettext
+
 # Ids are BIGINT: anything past this cannot be one (and would overflow the driver).
 MAX_ID = 2**63 - 1
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
@@ -29,12 +31,11 @@ MAX_LIST_ITEMS = 50  # aliases and other lists of names
 
 
 class InvalidText(ValueError):
-    """A text a field cannot hold; the message names the field and says why."""
+    """A text a field cannot hold; the message (a whole sentence) names the field and says why."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, message: str) -> None:
         self.field = field
-        self.reason = reason
-        super().__init__(f"The {field} {reason}")
+        super().__init__(message)
 
 
 def forbidden_character(text: str, *, multiline: bool = True) -> str | None:
@@ -60,10 +61,15 @@ def printable(text: str) -> str:
 def check_text(field: str, text: str, max_length: int | None, *, multiline: bool = True) -> None:
     """Raise InvalidText unless ``text`` fits ``max_length`` and holds only allowed characters."""
     if max_length is not None and len(text) > max_length:
-        raise InvalidText(field, f"is too long: at most {max_length:,} characters, not {len(text):,}.")
+        message = gettext("The %(field)s is too long: at most %(most)s characters, not %(length)s.")
+        raise InvalidText(
+            field,
+            message % {"field": field, "most": format_number(max_length), "length": format_number(len(text))},
+        )
     character = forbidden_character(text, multiline=multiline)
     if character:
-        raise InvalidText(field, f"holds a character that is not allowed: {character}.")
+        message = gettext("The %(field)s holds a character that is not allowed: %(character)s.")
+        raise InvalidText(field, message % {"field": field, "character": character})
 
 
 def as_id(value: object) -> int | None:
@@ -88,7 +94,8 @@ def check_value(column, value: object) -> None:  # noqa: ANN001
         check_text(label, value, limit, multiline=column.info.get("multiline", isinstance(kind, Text)))
     elif isinstance(value, list) and "max_length" in column.info:  # lists of names (aliases)
         if len(value) > MAX_LIST_ITEMS:
-            raise InvalidText(label, f"has more than {MAX_LIST_ITEMS} entries.")
+            message = gettext("The %(field)s has more than %(most)s entries.")
+            raise InvalidText(label, message % {"field": label, "most": MAX_LIST_ITEMS})
         for item in value:
             check_text(label, str(item), column.info["max_length"], multiline=False)
 

@@ -12,7 +12,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import Body
 
 from ..i18n import N_, gettext
-from ..models.validation import MAX_ID, as_id
+from ..models.validation import MAX_ID, as_id, check_text
 
 S = TypeVar("S", bound="FormSchema")
 
@@ -101,6 +101,7 @@ class FormError(ValidationException):
 
 
 _FIELD_PATH = re.compile(r"at `\$\.(\w+)")
+_MAX_LENGTH = re.compile(r"Expected `str` of length <= (\d+)")
 
 
 def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,4 +139,7 @@ def parse(data: dict[str, Any] | None, schema: type[S]) -> S:
             raise FormError(field, "was sent more than once.") from None
         if _is_id(schema, field):  # the words form_id has always answered with
             raise FormError(field, _not_an_id(field, cleaned.get(field))) from None
+        longest = _MAX_LENGTH.search(message)
+        if longest and isinstance(cleaned.get(field), str):  # the sentence the models say (InvalidText)
+            check_text(field.replace("_", " "), cleaned[field], int(longest.group(1)))
         raise FormError(field, "does not hold a valid value.") from None
